@@ -1,0 +1,14 @@
+# Copyright 2026 serial_procurement contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    serial_deposit_enabled = fields.Boolean(
+        related="company_id.serial_deposit_enabled", readonly=False
+    )
+    serial_block_direct_invoice = fields.Boolean(
+        related="company_id.serial_block_direct_invoice", readonly=False
+    )

@@ -1,0 +1,166 @@
+# Copyright 2026 serial_procurement contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import Counter, defaultdict
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class StockMoveLine(models.Model):
+    _inherit = "stock.move.line"
+
+    ticket_id = fields.Many2one(
+        comodel_name="helpdesk.ticket",
+        string="Ticket",
+        compute="_compute_ticket_id",
+        store=True,
+        readonly=False,
+        index="btree_not_null",
+        domain="[('company_id', 'in', (company_id, False))]",
+        help="The ticket the serial of this line is received for; defaults to "
+        "the purchase order's ticket.",
+    )
+
+    @api.depends("move_id.purchase_line_id.ticket_id")
+    def _compute_ticket_id(self):
+        for line in self:
+            if line.state == "done":
+                continue
+            line.ticket_id = line.move_id.purchase_line_id.ticket_id
+
+    def _prepare_new_lot_vals(self):
+        vals = super()._prepare_new_lot_vals()
+        vals.update(self._serial_procurement_lot_vals())
+        return vals
+
+    def _serial_procurement_lot_vals(self):
+        """Origin of a serial received on this line: ticket, customer, supplier, PO."""
+        self.ensure_one()
+        vals = {}
+        purchase = self.move_id.purchase_line_id.order_id
+        if purchase:
+            vals["purchase_order_id"] = purchase.id
+            vals["supplier_id"] = purchase.partner_id.commercial_partner_id.id
+        elif self.picking_code == "incoming" and self.picking_partner_id:
+            vals["supplier_id"] = self.picking_partner_id.commercial_partner_id.id
+        if self.ticket_id:
+            vals["ticket_id"] = self.ticket_id.id
+            customer = self.ticket_id.partner_id.commercial_partner_id
+            if customer:
+                vals["customer_id"] = customer.id
+        return vals
+
+    def _serial_check_receipt(self):
+        """Refuse a receipt whose serials break a rule; nothing is written."""
+        if not self:
+            return
+        self._serial_check_required_purchase()
+        tracked = self.filtered(lambda ml: ml.product_id.tracking == "serial")
+        tracked._serial_check_duplicates_in_entry()
+        tracked._serial_check_existing_serials()
+        self._serial_check_ticket_capacity()
+
+    def _serial_check_required_purchase(self):
+        missing = Counter()
+        for ml in self:
+            product = ml.product_id
+            if product.serial_required_purchase and not (ml.lot_id or ml.lot_name):
+                missing[product] += ml.quantity
+        if missing:
+            raise UserError(
+                _(
+                    "A serial number is required for purchase on every unit of:\n%(lines)s",
+                    lines="\n".join(
+                        _("%(product)s: %(qty)s unit(s) without a serial",
+                          product=product.display_name, qty=qty)
+                        for product, qty in missing.items()
+                    ),
+                )
+            )
+
+    def _serial_check_duplicates_in_entry(self):
+        counts = Counter(
+            (ml.product_id, ml.lot_name or ml.lot_id.name)
+            for ml in self
+            if ml.lot_name or ml.lot_id
+        )
+        duplicates = [key for key, count in counts.items() if count > 1]
+        if duplicates:
+            raise UserError(
+                _(
+                    "The same serial number is entered twice on this receipt:\n%(lines)s",
+                    lines="\n".join(
+                        f"{product.display_name}: {name}" for product, name in duplicates
+                    ),
+                )
+            )
+
+    def _serial_check_existing_serials(self):
+        new_lines = self.filtered(lambda ml: ml.lot_name and not ml.lot_id)
+        if not new_lines:
+            return
+        existing = self.env["stock.lot"].sudo().search_fetch(
+            [
+                ("name", "in", list(set(new_lines.mapped("lot_name")))),
+                ("product_id", "in", new_lines.product_id.ids),
+                ("company_id", "in", [*new_lines.company_id.ids, False]),
+            ],
+            ["name", "product_id"],
+        )
+        wanted = {(ml.product_id.id, ml.lot_name) for ml in new_lines}
+        clashes = [lot for lot in existing if (lot.product_id.id, lot.name) in wanted]
+        if clashes:
+            raise UserError(
+                _(
+                    "These serial numbers already exist and cannot be received again:"
+                    "\n%(lines)s",
+                    lines="\n".join(
+                        f"{lot.product_id.display_name}: {lot.name}" for lot in clashes
+                    ),
+                )
+            )
+
+    def _serial_check_ticket_capacity(self):
+        """A ticket only takes as many serials as it has unallocated units."""
+        incoming = Counter()
+        for ml in self.filtered(lambda ml: ml.ticket_id and (ml.lot_name or ml.lot_id)):
+            incoming[(ml.ticket_id, ml.product_id)] += 1
+        errors = []
+        for ticket in {ticket for ticket, _product in incoming}:
+            free = ticket._serial_units_unallocated()
+            for (line_ticket, product), count in incoming.items():
+                if line_ticket != ticket:
+                    continue
+                available = free.get(product.id, 0)
+                if count > available:
+                    errors.append(
+                        _(
+                            "%(ticket)s: %(count)s serial(s) of %(product)s received "
+                            "but only %(free)s unit(s) wait for a serial",
+                            ticket=ticket.display_name,
+                            count=count,
+                            product=product.display_name,
+                            free=max(available, 0),
+                        )
+                    )
+        if errors:
+            raise UserError(
+                _("Some serials are sent to a ticket that cannot take them:\n%(lines)s",
+                  lines="\n".join(errors))
+            )
+
+    def _serial_allocate_to_tickets(self):
+        """After validation: stamp the ticket on existing lots, allocate each serial
+        to an estimate line and reserve it on the ticket's delivery."""
+        lines = self.filtered(lambda ml: ml.ticket_id and ml.lot_id)
+        if not lines:
+            return
+        lots_to_stamp = defaultdict(lambda: self.env["stock.lot"])
+        for ml in lines:
+            if ml.lot_id.ticket_id != ml.ticket_id:
+                lots_to_stamp[ml] = ml.lot_id
+        for ml, lot in lots_to_stamp.items():
+            lot.write(ml._serial_procurement_lot_vals())
+        lots = lines.lot_id
+        lots._serial_allocate_to_sale_lines()
+        lots._serial_reserve_on_deliveries()

@@ -1,0 +1,3 @@
+# Pure-Python helpers: no Odoo import here, so the host-free suite can load them.
+from . import serial_parser
+from . import billing

@@ -1,0 +1,2 @@
+from . import serial_procurement_deposit_wizard
+from . import serial_procurement_serial_entry_wizard

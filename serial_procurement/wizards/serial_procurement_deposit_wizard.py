@@ -1,0 +1,113 @@
+# Copyright 2026 serial_procurement contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools import billing
+
+
+class SerialProcurementDepositWizard(models.TransientModel):
+    _name = "serial.procurement.deposit.wizard"
+    _description = "Take a Deposit on a Ticket"
+
+    ticket_id = fields.Many2one(
+        comodel_name="helpdesk.ticket", required=True, ondelete="cascade"
+    )
+    sale_order_id = fields.Many2one(related="ticket_id.sale_order_id")
+    company_id = fields.Many2one(related="ticket_id.company_id")
+    currency_id = fields.Many2one(related="ticket_id.currency_id")
+    order_total = fields.Monetary(
+        related="sale_order_id.amount_total", currency_field="currency_id"
+    )
+    deposited_amount = fields.Monetary(
+        related="ticket_id.deposit_amount",
+        string="Already Deposited",
+        currency_field="currency_id",
+    )
+    amount_type = fields.Selection(
+        selection=[("fixed", "Fixed amount"), ("percentage", "Percentage of the order")],
+        required=True,
+        default="fixed",
+    )
+    amount = fields.Float(
+        required=True,
+        digits="Account",
+        help="The deposit, tax included: an amount, or a percentage of the order total.",
+    )
+    deposit_value = fields.Monetary(
+        string="Deposit",
+        compute="_compute_deposit_value",
+        currency_field="currency_id",
+    )
+    journal_id = fields.Many2one(
+        comodel_name="account.journal",
+        string="Payment Journal",
+        domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
+        help="Register the customer's payment of the deposit at once in this journal.",
+    )
+    payment_date = fields.Date(default=fields.Date.context_today)
+
+    @api.depends("amount_type", "amount", "order_total")
+    def _compute_deposit_value(self):
+        for wizard in self:
+            wizard.deposit_value = billing.deposit_amount(
+                wizard.amount_type, wizard.amount, wizard.order_total
+            )
+
+    def _check_deposit_value(self):
+        """Return the deposit to invoice, or raise a UserError saying why not."""
+        self.ensure_one()
+        order = self.ticket_id._check_deposit_allowed()
+        try:
+            return billing.check_deposit(
+                self.amount_type,
+                self.amount,
+                order.amount_total,
+                self.ticket_id.deposit_amount,
+                rounding=order.currency_id.rounding,
+            )
+        except billing.DepositError as error:
+            messages = {
+                "not_positive": _("The deposit amount must be positive."),
+                "percentage": _("A deposit percentage cannot exceed 100%."),
+                "exceeds": _(
+                    "The deposits would exceed the order total of %(total)s: "
+                    "%(deposited)s is already deposited.",
+                    total=order.amount_total,
+                    deposited=self.ticket_id.deposit_amount,
+                ),
+            }
+            raise UserError(messages[error.code]) from error
+
+    def _create_deposit_invoice(self, order, value):
+        """Create the down-payment invoice through Odoo's own mechanism."""
+        advance = self.env["sale.advance.payment.inv"].create(
+            {
+                "sale_order_ids": [(6, 0, order.ids)],
+                "advance_payment_method": self.amount_type,
+                "amount": self.amount if self.amount_type == "percentage" else 0.0,
+                "fixed_amount": value if self.amount_type == "fixed" else 0.0,
+            }
+        )
+        return advance._create_invoices(order)
+
+    def _register_payment(self, invoice):
+        register = self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({"journal_id": self.journal_id.id, "payment_date": self.payment_date})
+        return register._create_payments()
+
+    def action_confirm(self):
+        """Create and post the deposit invoice, and register its payment."""
+        self.ensure_one()
+        value = self._check_deposit_value()
+        order = self.sale_order_id
+        invoice = self._create_deposit_invoice(order, value)
+        invoice.action_post()
+        if self.journal_id:
+            self._register_payment(invoice)
+        self.ticket_id.message_post(
+            body=_("Deposit %(invoice)s of %(amount)s taken.",
+                   invoice=invoice._get_html_link(), amount=invoice.amount_total)
+        )
+        return self.ticket_id._get_form_action()

@@ -1,0 +1,106 @@
+# Copyright 2026 serial_procurement contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools import serial_parser
+
+
+class SerialProcurementSerialEntryWizard(models.TransientModel):
+    _name = "serial.procurement.serial.entry.wizard"
+    _description = "Enter Serial Numbers on a Receipt"
+
+    move_id = fields.Many2one(comodel_name="stock.move", required=True, ondelete="cascade")
+    picking_id = fields.Many2one(related="move_id.picking_id")
+    product_id = fields.Many2one(related="move_id.product_id")
+    company_id = fields.Many2one(related="move_id.company_id")
+    ticket_id = fields.Many2one(
+        comodel_name="helpdesk.ticket",
+        string="Receive onto Ticket",
+        compute="_compute_ticket_id",
+        store=True,
+        readonly=False,
+        domain="[('company_id', 'in', (company_id, False))]",
+    )
+    remaining_qty = fields.Integer(
+        string="Units without a serial", compute="_compute_remaining_qty"
+    )
+    serials = fields.Text(
+        string="Serial Numbers",
+        help="Type, paste or scan: one serial per line (a scanner's Enter starts a "
+        "new line), or separated by commas, semicolons or tabs.",
+    )
+    serial_count = fields.Integer(compute="_compute_serial_count")
+
+    @api.depends("move_id")
+    def _compute_ticket_id(self):
+        for wizard in self:
+            wizard.ticket_id = wizard.move_id.purchase_line_id.ticket_id
+
+    @api.depends("move_id")
+    def _compute_remaining_qty(self):
+        for wizard in self:
+            wizard.remaining_qty = wizard.move_id._serial_units_without_serial()
+
+    @api.depends("serials")
+    def _compute_serial_count(self):
+        for wizard in self:
+            wizard.serial_count = len(serial_parser.split_serials(wizard.serials))
+
+    def _parse_serials(self):
+        self.ensure_one()
+        try:
+            return serial_parser.parse_serial_entry(self.serials, self.remaining_qty)
+        except serial_parser.SerialEntryError as error:
+            messages = {
+                "empty": _("Enter at least one serial number."),
+                "duplicate": _(
+                    "The same serial number is entered twice: %(serials)s.",
+                    serials=error.params.get("serials"),
+                ),
+                "too_many": _(
+                    "%(count)s serial numbers entered but only %(remaining)s unit(s) "
+                    "remain to receive.",
+                    count=error.params.get("count"),
+                    remaining=error.params.get("remaining"),
+                ),
+            }
+            raise UserError(messages[error.code]) from error
+
+    def _check_against_move(self, serials):
+        """Refuse serials already on this receipt or already known for the product."""
+        move = self.move_id
+        on_receipt = set(move.picking_id.move_line_ids.filtered(
+            lambda ml: ml.product_id == move.product_id
+        ).mapped(lambda ml: ml.lot_name or ml.lot_id.name))
+        existing = set(
+            self.env["stock.lot"].sudo().search(
+                [
+                    ("name", "in", serials),
+                    ("product_id", "=", move.product_id.id),
+                    ("company_id", "in", (move.company_id.id, False)),
+                ]
+            ).mapped("name")
+        )
+        clashes = [s for s in serials if s in on_receipt or s in existing]
+        if clashes:
+            raise UserError(
+                _("These serial numbers are already received or entered: %(serials)s.",
+                  serials=", ".join(clashes))
+            )
+
+    def action_apply(self):
+        """Add one receipt line per serial, building on core's serial import."""
+        self.ensure_one()
+        move = self.move_id
+        if move.state in ("done", "cancel"):
+            raise UserError(_("This receipt line is already done or cancelled."))
+        if move.has_tracking != "serial":
+            raise UserError(
+                _("%(product)s is not tracked by unique serial number.",
+                  product=move.product_id.display_name)
+            )
+        serials = self._parse_serials()
+        self._check_against_move(serials)
+        move._serial_add_move_lines(serials, self.ticket_id)
+        return {"type": "ir.actions.act_window_close"}

@@ -106,6 +106,7 @@ class StockLot(models.Model):
         )
         return [("id", "in" if positive else "not in", quants.subselect("lot_id"))]
 
+    @api.depends("quant_ids.quantity")
     def _compute_history_move_line_ids(self):
         move_lines = self.env["stock.move.line"].search(
             [("lot_id", "in", self.ids), ("state", "=", "done")], order="date desc, id desc"

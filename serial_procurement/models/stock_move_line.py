@@ -6,6 +6,11 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 
+def _format_qty(qty):
+    """Show a whole quantity without decimals: 2, not 2.0."""
+    return int(qty) if float(qty).is_integer() else qty
+
+
 class StockMoveLine(models.Model):
     _inherit = "stock.move.line"
 
@@ -138,9 +143,9 @@ class StockMoveLine(models.Model):
                             "%(ticket)s: %(count)s serial(s) of %(product)s received "
                             "but only %(free)s unit(s) wait for a serial",
                             ticket=ticket.display_name,
-                            count=count,
+                            count=_format_qty(count),
                             product=product.display_name,
-                            free=max(available, 0),
+                            free=_format_qty(max(available, 0)),
                         )
                     )
         if errors:

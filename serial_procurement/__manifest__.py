@@ -34,6 +34,11 @@
         "wizards/serial_procurement_serial_entry_wizard_views.xml",
         "report/report_invoice.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "serial_procurement/static/tests/tours/*.js",
+        ],
+    },
     "demo": [
         "demo/serial_procurement_demo.xml",
     ],

@@ -1,10 +1,24 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import models
+from odoo import api, fields, models
 
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
+
+    serial_ticket_ids = fields.Many2many(
+        comodel_name="helpdesk.ticket",
+        string="Tickets",
+        compute="_compute_serial_ticket_ids",
+        help="The tickets this transfer's serials are received for.",
+    )
+    serial_ticket_count = fields.Integer(compute="_compute_serial_ticket_ids")
+
+    @api.depends("move_line_ids.ticket_id")
+    def _compute_serial_ticket_ids(self):
+        for picking in self:
+            picking.serial_ticket_ids = picking.move_line_ids.ticket_id
+            picking.serial_ticket_count = len(picking.serial_ticket_ids)
 
     def _action_done(self):
         receipt_lines = self._serial_receipt_move_lines()
@@ -19,7 +33,13 @@ class StockPicking(models.Model):
             lambda m: m.picking_code == "incoming" and m.state not in ("done", "cancel")
         ).move_line_ids.filtered(lambda ml: ml.quantity > 0)
 
-    def action_view_ticket(self):
+    def action_view_tickets(self):
         self.ensure_one()
-        tickets = self.move_line_ids.ticket_id
-        return tickets[:1]._get_form_action() if tickets else False
+        tickets = self.serial_ticket_ids
+        if len(tickets) == 1:
+            return tickets._get_form_action()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "helpdesk_mgmt.helpdesk_ticket_action"
+        )
+        action["domain"] = [("id", "in", tickets.ids)]
+        return action

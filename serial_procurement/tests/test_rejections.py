@@ -263,3 +263,21 @@ class TestRejections(SerialProcurementCase):
             ticket.action_make_invoice()
         self.assertNothingWritten(before)
         self.assertEqual(ticket.billing_status, "to_invoice")
+
+    def test_relink_purchase_after_receipt_refused(self):
+        _order, ticket = self._ticket([(self.firewall, 1)])
+        purchase = self._purchase(ticket)
+        self._receive(purchase, self.firewall, "R-1")
+        _order_b, ticket_b = self._ticket([(self.firewall, 1)])
+        with self.assertRaisesRegex(UserError, "already has a validated receipt"):
+            purchase.ticket_id = ticket_b
+        self.assertEqual(purchase.ticket_id, ticket)
+
+    def test_one_estimate_per_ticket(self):
+        order, ticket = self._ticket([(self.firewall, 1)])
+        other = self._create_quotation([(self.switch, 1)])
+        # Linking another estimate from the ticket moves the link, never doubles it.
+        ticket.sale_order_id = other
+        self.assertEqual(other.ticket_id, ticket)
+        self.assertFalse(order.ticket_id)
+        self.assertEqual(ticket.sale_order_link_ids, other)

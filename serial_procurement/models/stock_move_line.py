@@ -182,8 +182,8 @@ class StockMoveLine(models.Model):
                 _(
                     "A serial number is required for sales on every unit of:\n%(lines)s",
                     lines="\n".join(
-                        _("%(product)s: %(qty)s unit(s) without a serial",
-                          product=product.display_name, qty=qty)
+                        self.env._("%(product)s: %(qty)s unit(s) without a serial",
+                                   product=product.display_name, qty=qty)
                         for product, qty in missing.items()
                     ),
                 )

@@ -1,0 +1,3 @@
+from . import test_required_flags
+from . import test_tracking_conversion
+from . import test_corrections

@@ -1,3 +1,4 @@
 from . import test_required_flags
 from . import test_tracking_conversion
 from . import test_corrections
+from . import test_stock_operations

@@ -263,7 +263,7 @@ class StockLot(models.Model):
             else SQL("lot.name ILIKE %s", pattern)
         )
         subquery = SQL(
-            """SELECT lot.id FROM stock_lot lot WHERE %(name_cond)s
+            """(SELECT lot.id FROM stock_lot lot WHERE %(name_cond)s
             UNION SELECT lot.id FROM stock_lot lot WHERE lot.customer_id IN %(partners)s
             UNION SELECT lot.id FROM stock_lot lot WHERE lot.supplier_id IN %(partners)s
             UNION SELECT lot.id FROM stock_lot lot WHERE lot.ticket_id IN %(tickets)s
@@ -271,7 +271,7 @@ class StockLot(models.Model):
                 WHERE lot.purchase_order_id IN %(orders)s
             UNION SELECT rel.lot_id FROM serial_procurement_aml_lot_rel rel
                 JOIN account_move_line aml ON aml.id = rel.move_line_id
-                WHERE aml.move_id IN %(invoices)s""",
+                WHERE aml.move_id IN %(invoices)s)""",
             name_cond=name_cond,
             partners=partners.subselect(),
             tickets=tickets.subselect(),

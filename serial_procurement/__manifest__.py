@@ -38,6 +38,7 @@
         "wizards/serial_procurement_count_sheet_wizard_views.xml",
         "report/serial_history_report.xml",
         "report/serial_procurement_sold_report_views.xml",
+        "views/stock_scrap_views.xml",
     ],
     "demo": [
         "demo/serial_procurement_demo.xml",

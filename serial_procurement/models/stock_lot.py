@@ -262,16 +262,20 @@ class StockLot(models.Model):
             if op == "="
             else SQL("lot.name ILIKE %s", pattern)
         )
+        # ARRAY(...) makes PostgreSQL run the UNION ALL once as an init plan,
+        # then fetch the few matching serials by primary key, instead of joining
+        # the union to the whole table on a (wrong) million-row estimate; UNION
+        # ALL (the IN removes duplicates) keeps the cost below the JIT threshold.
         subquery = SQL(
-            """(SELECT lot.id FROM stock_lot lot WHERE %(name_cond)s
-            UNION SELECT lot.id FROM stock_lot lot WHERE lot.customer_id IN %(partners)s
-            UNION SELECT lot.id FROM stock_lot lot WHERE lot.supplier_id IN %(partners)s
-            UNION SELECT lot.id FROM stock_lot lot WHERE lot.ticket_id IN %(tickets)s
-            UNION SELECT lot.id FROM stock_lot lot
+            """(SELECT unnest(ARRAY(SELECT lot.id FROM stock_lot lot WHERE %(name_cond)s
+            UNION ALL SELECT lot.id FROM stock_lot lot WHERE lot.customer_id IN %(partners)s
+            UNION ALL SELECT lot.id FROM stock_lot lot WHERE lot.supplier_id IN %(partners)s
+            UNION ALL SELECT lot.id FROM stock_lot lot WHERE lot.ticket_id IN %(tickets)s
+            UNION ALL SELECT lot.id FROM stock_lot lot
                 WHERE lot.purchase_order_id IN %(orders)s
-            UNION SELECT rel.lot_id FROM serial_procurement_aml_lot_rel rel
+            UNION ALL SELECT rel.lot_id FROM serial_procurement_aml_lot_rel rel
                 JOIN account_move_line aml ON aml.id = rel.move_line_id
-                WHERE aml.move_id IN %(invoices)s)""",
+                WHERE aml.move_id IN %(invoices)s)))""",
             name_cond=name_cond,
             partners=partners.subselect(),
             tickets=tickets.subselect(),

@@ -160,3 +160,36 @@ class TestRequiredFlags(SerialLifecycleCommon):
                 self.product, ["GHOST-10"]
             )
         self.assertEqual(self._lot_count(), count)
+
+    # -------------------------------------------------------------- scraps
+
+    def _scrap(self, **vals):
+        return self.env["stock.scrap"].create(
+            {"product_id": self.product.id, "location_id": self.stock.id, "scrap_qty": 1,
+             **vals}
+        )
+
+    def test_scrap_never_received_serial_by_manager(self):
+        scrap = self._scrap(new_serial_name="GHOST-S1")
+        scrap.with_user(self.manager).action_validate()
+        ghost = self.env["stock.lot"].search([("name", "=", "GHOST-S1")])
+        self.assertTrue(ghost.needs_review)
+        self.assertEqual(scrap.lot_id, ghost)
+        scrap.do_scrap()  # confirmed despite no stock for it
+        self.assertEqual(scrap.state, "done")
+
+    def test_scrap_never_received_serial_by_user_refused(self):
+        scrap = self._scrap(new_serial_name="GHOST-S2")
+        count = self._lot_count()
+        with self.assertRaisesRegex(UserError, "Only a Serial Procurement Manager"):
+            scrap.with_user(self.user).action_validate()
+        self.assertEqual(self._lot_count(), count)
+        self.assertEqual(scrap.state, "draft")
+        self.assertFalse(scrap.lot_id)
+
+    def test_scrap_existing_serial_typed(self):
+        scrap = self._scrap(new_serial_name="R-001")
+        scrap.with_user(self.user).action_validate()
+        self.assertEqual(scrap.lot_id, self.lots[0])
+        self.assertEqual(scrap.state, "done")
+        self.assertFalse(self.lots[0].needs_review)

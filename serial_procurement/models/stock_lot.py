@@ -326,7 +326,8 @@ class StockLot(models.Model):
         old_names = {}
         if "name" in vals:
             renamed = self.filtered(lambda lot: lot.name != vals["name"])
-            posted = renamed.filtered(
+            # sudo: a stock user may not read invoices, but the rule holds for all
+            posted = renamed.sudo().filtered(
                 lambda lot: any(aml.parent_state == "posted" for aml in lot.invoice_line_ids)
             )
             if posted:

@@ -34,6 +34,19 @@ class TestCorrections(SerialLifecycleCommon):
             lot.name = "C-20"
         self.assertEqual(lot.name, "C-02b")
 
+    def test_rename_refused_for_stock_user_without_invoice_access(self):
+        from odoo.tests import new_test_user
+
+        stock_user = new_test_user(
+            self.env, login="sp_stock_only",
+            groups="stock.group_stock_user,stock.group_production_lot",
+        )
+        lot = self._adjust_in(self.product, ["C-12"])
+        self._invoice(self.product, 1, lots=lot).action_post()
+        with self.assertRaisesRegex(UserError, "posted invoice"):
+            lot.with_user(stock_user).name = "C-21"
+        self.assertEqual(lot.name, "C-12")
+
     # ------------------------------------------------------------- unlink
 
     def test_unlink_without_moves(self):

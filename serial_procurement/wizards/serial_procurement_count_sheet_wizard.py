@@ -142,7 +142,10 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
             product = Product.search([("default_code", "=", product_ref)], limit=2) if product_ref else Product
             if not product and product_ref:
                 product = Product.search([("name", "=", product_ref)], limit=2)
-            if len(product) != 1:
+            if len(product) > 1:
+                row_errors.append(self.env._("ambiguous product %(product)s", product=product_ref))
+                product = Product
+            elif not product:
                 row_errors.append(self.env._("unknown product %(product)s", product=product_ref or "-"))
             location = Location.search(
                 [("complete_name", "=", location_ref), ("usage", "=", "internal")], limit=1

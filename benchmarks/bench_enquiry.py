@@ -37,9 +37,7 @@ def parse_args():
     parser.add_argument("--tickets", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--limit", type=int, default=80, help="list view page size")
-    parser.add_argument(
-        "--skip-fill", action="store_true", help="reuse the serials already filled"
-    )
+    parser.add_argument("--skip-fill", action="store_true", help="reuse the serials already filled")
     return parser.parse_args()
 
 
@@ -55,8 +53,12 @@ def fill(env, args):
     product = env["product.product"].search([("default_code", "=", "BENCH-SERIAL")], limit=1)
     if not product:
         product = env["product.product"].create(
-            {"name": "Bench Serial Product", "default_code": "BENCH-SERIAL",
-             "is_storable": True, "tracking": "serial"}
+            {
+                "name": "Bench Serial Product",
+                "default_code": "BENCH-SERIAL",
+                "is_storable": True,
+                "tracking": "serial",
+            }
         )
     started = time.perf_counter()
     customers = env["res.partner"].create(
@@ -66,9 +68,14 @@ def fill(env, args):
         [{"name": f"Bench Supplier {i:03d}", "supplier_rank": 1} for i in range(50)]
     )
     tickets = env["helpdesk.ticket"].create(
-        [{"name": f"Bench Ticket {i:05d}", "description": "benchmark",
-          "partner_id": customers[i % len(customers)].id}
-         for i in range(args.tickets)]
+        [
+            {
+                "name": f"Bench Ticket {i:05d}",
+                "description": "benchmark",
+                "partner_id": customers[i % len(customers)].id,
+            }
+            for i in range(args.tickets)
+        ]
     )
     env.flush_all()
     print(f"partners and tickets: {time.perf_counter() - started:.1f} s")
@@ -105,8 +112,14 @@ def fill(env, args):
     print(f"inserted {cr.rowcount} serials in {time.perf_counter() - started:.1f} s")
     cr.commit()
     started = time.perf_counter()
-    for table in ("stock_lot", "res_partner", "helpdesk_ticket", "purchase_order",
-                  "account_move", "serial_procurement_aml_lot_rel"):
+    for table in (
+        "stock_lot",
+        "res_partner",
+        "helpdesk_ticket",
+        "purchase_order",
+        "account_move",
+        "serial_procurement_aml_lot_rel",
+    ):
         cr.execute(f"ANALYZE {table}")  # noqa: S608 - fixed table names
     cr.commit()
     print(f"ANALYZE: {time.perf_counter() - started:.1f} s")
@@ -139,10 +152,12 @@ def main():
         total = cr.fetchone()[0]
         middle = max(args.count // 2, 1)
         serial = f"{middle:09d}"
-        customer = env["res.partner"].search([("name", "=like", "Bench Customer %")],
-                                             order="id", limit=43)[-1:]
-        ticket = env["helpdesk.ticket"].search([("name", "=like", "Bench Ticket %")],
-                                               order="id", limit=43)[-1:]
+        customer = env["res.partner"].search(
+            [("name", "=like", "Bench Customer %")], order="id", limit=43
+        )[-1:]
+        ticket = env["helpdesk.ticket"].search(
+            [("name", "=like", "Bench Ticket %")], order="id", limit=43
+        )[-1:]
         cases = [
             ("core name search (serial)", [("name", "ilike", serial)]),
             ("enquiry by serial", [("serial_enquiry", "ilike", serial)]),

@@ -317,7 +317,9 @@ class StockLot(models.Model):
 
     def action_clear_review(self):
         if not self.env.user.has_group("serial_procurement.group_serial_procurement_manager"):
-            raise UserError(_("Only a Serial Procurement Manager may clear a serial to investigate."))
+            raise UserError(
+                _("Only a Serial Procurement Manager may clear a serial to investigate.")
+            )
         self.filtered("needs_review").write({"needs_review": False})
         return True
 

@@ -14,9 +14,7 @@ class SerialProcurementSoldReport(models.Model):
     _rec_name = "serial"
     _order = "date desc, id desc"
 
-    kind = fields.Selection(
-        [("invoiced", "Invoiced"), ("delivered", "Delivered")], readonly=True
-    )
+    kind = fields.Selection([("invoiced", "Invoiced"), ("delivered", "Delivered")], readonly=True)
     lot_id = fields.Many2one("stock.lot", string="Serial Number", readonly=True)
     serial = fields.Char(string="Serial", readonly=True)
     product_id = fields.Many2one("product.product", readonly=True)

@@ -64,15 +64,25 @@ class SerialLifecycleCommon(TransactionCase):
         """Opening stock: create the lots and apply an inventory adjustment."""
         location = location or cls.stock
         lots = cls.env["stock.lot"].create(
-            [{"name": name, "product_id": product.id, "company_id": cls.company.id}
-             for name in names]
-        )
-        quants = cls.env["stock.quant"].with_context(inventory_mode=True).create(
             [
-                {"product_id": product.id, "location_id": location.id, "lot_id": lot.id,
-                 "inventory_quantity": qty}
-                for lot in lots
+                {"name": name, "product_id": product.id, "company_id": cls.company.id}
+                for name in names
             ]
+        )
+        quants = (
+            cls.env["stock.quant"]
+            .with_context(inventory_mode=True)
+            .create(
+                [
+                    {
+                        "product_id": product.id,
+                        "location_id": location.id,
+                        "lot_id": lot.id,
+                        "inventory_quantity": qty,
+                    }
+                    for lot in lots
+                ]
+            )
         )
         quants._apply_inventory()
         return lots

@@ -38,7 +38,8 @@ class TestCorrections(SerialLifecycleCommon):
         from odoo.tests import new_test_user
 
         stock_user = new_test_user(
-            self.env, login="sp_stock_only",
+            self.env,
+            login="sp_stock_only",
             groups="stock.group_stock_user,stock.group_production_lot",
         )
         lot = self._adjust_in(self.product, ["C-12"])
@@ -75,8 +76,11 @@ class TestCorrections(SerialLifecycleCommon):
     def test_correct_serial(self):
         wrong = self._adjust_in(self.product, ["C-05"], location=self.shelf)
         wrong.write(
-            {"ticket_id": self.ticket.id, "customer_id": self.customer.id,
-             "supplier_id": self.vendor.id}
+            {
+                "ticket_id": self.ticket.id,
+                "customer_id": self.customer.id,
+                "supplier_id": self.vendor.id,
+            }
         )
         wizard = self._wizard(wrong, "C-50", user=self.manager)
         self.assertEqual(wizard.location_id, self.shelf)
@@ -88,13 +92,15 @@ class TestCorrections(SerialLifecycleCommon):
         self.assertEqual(right.supplier_id, self.vendor)
         self.assertEqual(self.product.with_context(location=self.shelf.id).qty_available, 1)
         self.assertEqual(
-            self.env["stock.quant"]._get_available_quantity(self.product, self.shelf, lot_id=right,
-                                                            strict=True),
+            self.env["stock.quant"]._get_available_quantity(
+                self.product, self.shelf, lot_id=right, strict=True
+            ),
             1,
         )
         self.assertEqual(
-            self.env["stock.quant"]._get_available_quantity(self.product, self.shelf, lot_id=wrong,
-                                                            strict=True),
+            self.env["stock.quant"]._get_available_quantity(
+                self.product, self.shelf, lot_id=wrong, strict=True
+            ),
             0,
         )
         scrap = self.env["stock.scrap"].search([("lot_id", "=", wrong.id)])

@@ -8,7 +8,11 @@ from .common_lifecycle import SerialLifecycleCommon
 class TestBatchExpiry(SerialLifecycleCommon):
     def test_receive_batch_with_expiry(self):
         picking = self._picking(
-            self.warehouse.in_type_id, self.suppliers, self.stock, self.batch_product, 8,
+            self.warehouse.in_type_id,
+            self.suppliers,
+            self.stock,
+            self.batch_product,
+            8,
             partner=self.vendor,
         )
         expiry = datetime(2027, 3, 31, 12, 0, 0)
@@ -35,11 +39,13 @@ class TestBatchExpiry(SerialLifecycleCommon):
         arch = self.env["stock.lot"].get_view(
             self.env.ref("stock.view_production_lot_form").id, "form"
         )["arch"]
-        history = arch[arch.index('name="history_move_line_ids"'):]
+        history = arch[arch.index('name="history_move_line_ids"') :]
         self.assertIn('name="expiration_date"', history)
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "serial_procurement.action_report_serial_history", roll_a.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("serial_procurement.action_report_serial_history", roll_a.ids)[0]
+            .decode()
+        )
         self.assertIn("ROLL-A", html)
         self.assertIn("Expiration", html)
         self.assertIn("2027", html)

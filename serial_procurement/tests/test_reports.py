@@ -16,15 +16,20 @@ class TestReports(SerialLifecycleCommon):
             {
                 "partner_id": cls.vendor.id,
                 "order_line": [
-                    Command.create({"product_id": cls.product.id, "product_qty": 1,
-                                    "price_unit": 10})
+                    Command.create(
+                        {"product_id": cls.product.id, "product_qty": 1, "price_unit": 10}
+                    )
                 ],
             }
         )
         cls.lots = cls._adjust_in(cls.product, ["H-1", "H-2", "H-3"])
         cls.lots[0].write(
-            {"ticket_id": cls.ticket.id, "customer_id": cls.customer.id,
-             "supplier_id": cls.vendor.id, "purchase_order_id": cls.order.id}
+            {
+                "ticket_id": cls.ticket.id,
+                "customer_id": cls.customer.id,
+                "supplier_id": cls.vendor.id,
+                "purchase_order_id": cls.order.id,
+            }
         )
         cls.lots[1].write({"supplier_id": cls.vendor.id})
 
@@ -92,21 +97,33 @@ class TestReports(SerialLifecycleCommon):
                 "location_id": warehouse.lot_stock_id.id,
                 "location_dest_id": self.customers.id,
                 "partner_id": self.customer.id,
-                "move_ids": [Command.create({
-                    "name": "x", "product_id": self.product.id, "product_uom_qty": 1,
-                    "product_uom": self.product.uom_id.id,
-                    "location_id": warehouse.lot_stock_id.id,
-                    "location_dest_id": self.customers.id,
-                })],
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": "x",
+                            "product_id": self.product.id,
+                            "product_uom_qty": 1,
+                            "product_uom": self.product.uom_id.id,
+                            "location_id": warehouse.lot_stock_id.id,
+                            "location_dest_id": self.customers.id,
+                        }
+                    )
+                ],
             }
         )
         picking.action_confirm()
         picking.move_ids.move_line_ids.unlink()
-        env2["stock.move.line"].create({
-            "move_id": picking.move_ids.id, "picking_id": picking.id,
-            "product_id": self.product.id, "lot_id": lot.id, "quantity": 1,
-            "location_id": warehouse.lot_stock_id.id, "location_dest_id": self.customers.id,
-        })
+        env2["stock.move.line"].create(
+            {
+                "move_id": picking.move_ids.id,
+                "picking_id": picking.id,
+                "product_id": self.product.id,
+                "lot_id": lot.id,
+                "quantity": 1,
+                "location_id": warehouse.lot_stock_id.id,
+                "location_dest_id": self.customers.id,
+            }
+        )
         picking.move_ids.picked = True
         picking.button_validate()
         self.assertEqual(picking.state, "done")
@@ -127,9 +144,12 @@ class TestSerialEnquiry(SerialLifecycleCommon):
         )
         cls.order = cls.env["purchase.order"].create({"partner_id": cls.vendor.id})
         names = ["E-CUST", "E-SUPP", "E-TICK", "E-PO", "E-INV", "E-NONE"]
-        cls.lots = {name: cls.env["stock.lot"].create(
-            {"name": name, "product_id": cls.product.id, "company_id": cls.company.id})
-            for name in names}
+        cls.lots = {
+            name: cls.env["stock.lot"].create(
+                {"name": name, "product_id": cls.product.id, "company_id": cls.company.id}
+            )
+            for name in names
+        }
         cls.zebra = cls.env["res.partner"].create({"name": "Zebra Imports"})
         cls.lots["E-CUST"].customer_id = cls.customer
         cls.lots["E-SUPP"].supplier_id = cls.zebra
@@ -166,9 +186,7 @@ class TestSerialEnquiry(SerialLifecycleCommon):
         action = self.env.ref("serial_procurement.stock_lot_action_enquiry")
         arch = self.env["stock.lot"].get_view(action.search_view_id.id, "search")["arch"]
         self.assertIn('name="serial_enquiry"', arch)
-        self.env.cr.execute(
-            "SELECT indexdef FROM pg_indexes WHERE tablename = 'stock_lot'"
-        )
+        self.env.cr.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'stock_lot'")
         indexes = " ".join(row[0] for row in self.env.cr.fetchall())
         for column in ("customer_id", "supplier_id", "ticket_id", "purchase_order_id"):
             self.assertIn(f"({column})", indexes)

@@ -23,7 +23,11 @@ class TestRequiredFlags(SerialLifecycleCommon):
 
     def test_receipt_without_serial_refused(self):
         picking = self._picking(
-            self.warehouse.in_type_id, self.suppliers, self.stock, self.product, 2,
+            self.warehouse.in_type_id,
+            self.suppliers,
+            self.stock,
+            self.product,
+            2,
             partner=self.vendor,
         )
         self._set_lines(picking, [{"lot_name": "IN-1", "quantity": 1}, {"quantity": 1}])
@@ -46,7 +50,10 @@ class TestRequiredFlags(SerialLifecycleCommon):
         picking = self._delivery()
         self._set_lines(
             picking,
-            [{"lot_id": self.lots[0].id, "quantity": 1}, {"lot_id": self.lots[1].id, "quantity": 1}],
+            [
+                {"lot_id": self.lots[0].id, "quantity": 1},
+                {"lot_id": self.lots[1].id, "quantity": 1},
+            ],
         )
         picking.button_validate()
         self.assertEqual(picking.state, "done")
@@ -103,9 +110,7 @@ class TestRequiredFlags(SerialLifecycleCommon):
         self.assertEqual(invoice.state, "posted")
 
     def test_invoice_never_received_serial_by_manager(self):
-        invoice = self._invoice(
-            self.product, 2, lots=self.lots[0], new_serial_names="NEW-77"
-        )
+        invoice = self._invoice(self.product, 2, lots=self.lots[0], new_serial_names="NEW-77")
         invoice.with_user(self.manager).action_post()
         self.assertEqual(invoice.state, "posted")
         new_lot = self.env["stock.lot"].search([("name", "=", "NEW-77")])
@@ -120,9 +125,7 @@ class TestRequiredFlags(SerialLifecycleCommon):
         self.assertFalse(self.lots[1].needs_review)
 
     def test_invoice_never_received_serial_by_user_refused(self):
-        invoice = self._invoice(
-            self.product, 2, lots=self.lots[0], new_serial_names="NEW-88"
-        )
+        invoice = self._invoice(self.product, 2, lots=self.lots[0], new_serial_names="NEW-88")
         count = self._lot_count()
         with self.assertRaisesRegex(UserError, "Only a Serial Procurement Manager"):
             invoice.with_user(self.user).action_post()
@@ -140,8 +143,10 @@ class TestRequiredFlags(SerialLifecycleCommon):
     # ---------------------------------------------------- serials to review
 
     def test_clear_review(self):
-        ghost = self.env["stock.lot"].with_user(self.manager)._serial_create_on_transaction(
-            self.product, ["GHOST-9"]
+        ghost = (
+            self.env["stock.lot"]
+            .with_user(self.manager)
+            ._serial_create_on_transaction(self.product, ["GHOST-9"])
         )
         action = self.env.ref("serial_procurement.stock_lot_action_to_investigate")
         domain = eval(action.domain)  # noqa: S307 - our own action's literal domain
@@ -165,8 +170,7 @@ class TestRequiredFlags(SerialLifecycleCommon):
 
     def _scrap(self, **vals):
         return self.env["stock.scrap"].create(
-            {"product_id": self.product.id, "location_id": self.stock.id, "scrap_qty": 1,
-             **vals}
+            {"product_id": self.product.id, "location_id": self.stock.id, "scrap_qty": 1, **vals}
         )
 
     def test_scrap_never_received_serial_by_manager(self):

@@ -30,9 +30,13 @@ class TestAddSerials(SerialLifecycleCommon):
         self.assertEqual(self.batch_product.qty_available, 10)
 
     def test_default_product_from_template(self):
-        wizard = self.env["serial.procurement.add.serials.wizard"].with_context(
-            active_model="product.template", active_id=self.product.product_tmpl_id.id
-        ).create({"location_id": self.shelf.id, "serials": "A-9"})
+        wizard = (
+            self.env["serial.procurement.add.serials.wizard"]
+            .with_context(
+                active_model="product.template", active_id=self.product.product_tmpl_id.id
+            )
+            .create({"location_id": self.shelf.id, "serials": "A-9"})
+        )
         self.assertEqual(wizard.product_id, self.product)
 
     def test_add_duplicate_refused(self):
@@ -84,8 +88,12 @@ class TestCoreOperationsBySerial(SerialLifecycleCommon):
 
     def test_scrap_by_serial(self):
         scrap = self.env["stock.scrap"].create(
-            {"product_id": self.product.id, "lot_id": self.lots[1].id,
-             "location_id": self.stock.id, "scrap_qty": 1}
+            {
+                "product_id": self.product.id,
+                "lot_id": self.lots[1].id,
+                "location_id": self.stock.id,
+                "scrap_qty": 1,
+            }
         )
         scrap.action_validate()
         self.assertEqual(scrap.state, "done")
@@ -93,9 +101,7 @@ class TestCoreOperationsBySerial(SerialLifecycleCommon):
         self.assertEqual(self.product.qty_available, 1)
 
     def test_internal_transfer_by_serial(self):
-        picking = self._picking(
-            self.warehouse.int_type_id, self.stock, self.shelf, self.product, 1
-        )
+        picking = self._picking(self.warehouse.int_type_id, self.stock, self.shelf, self.product, 1)
         self._set_lines(picking, [{"lot_id": self.lots[0].id, "quantity": 1}])
         picking.button_validate()
         self.assertEqual(picking.state, "done")

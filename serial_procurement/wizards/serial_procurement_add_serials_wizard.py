@@ -23,9 +23,11 @@ class SerialProcurementAddSerialsWizard(models.TransientModel):
         comodel_name="stock.location",
         required=True,
         domain="[('usage', '=', 'internal')]",
-        default=lambda self: self.env["stock.warehouse"].search(
-            [("company_id", "=", self.env.company.id)], limit=1
-        ).lot_stock_id,
+        default=lambda self: (
+            self.env["stock.warehouse"]
+            .search([("company_id", "=", self.env.company.id)], limit=1)
+            .lot_stock_id
+        ),
     )
     serials = fields.Text(
         string="Serial Numbers",
@@ -56,8 +58,10 @@ class SerialProcurementAddSerialsWizard(models.TransientModel):
         self.ensure_one()
         if self.product_id.tracking == "none":
             raise UserError(
-                self.env._("%(product)s is not tracked by serial or batch.",
-                           product=self.product_id.display_name)
+                self.env._(
+                    "%(product)s is not tracked by serial or batch.",
+                    product=self.product_id.display_name,
+                )
             )
         try:
             names = parse_serial_entry(self.serials)
@@ -72,9 +76,11 @@ class SerialProcurementAddSerialsWizard(models.TransientModel):
         )
         if existing:
             raise UserError(
-                self.env._("These serial numbers already exist for %(product)s: %(serials)s.",
-                           product=self.product_id.display_name,
-                           serials=", ".join(existing.mapped("name")))
+                self.env._(
+                    "These serial numbers already exist for %(product)s: %(serials)s.",
+                    product=self.product_id.display_name,
+                    serials=", ".join(existing.mapped("name")),
+                )
             )
         qty = 1.0 if self.product_id.tracking == "serial" else self.quantity
         if qty <= 0:
@@ -91,16 +97,20 @@ class SerialProcurementAddSerialsWizard(models.TransientModel):
                 for name in names
             ]
         )
-        quants = self.env["stock.quant"].with_context(inventory_mode=True).create(
-            [
-                {
-                    "product_id": self.product_id.id,
-                    "location_id": self.location_id.id,
-                    "lot_id": lot.id,
-                    "inventory_quantity": qty,
-                }
-                for lot in lots
-            ]
+        quants = (
+            self.env["stock.quant"]
+            .with_context(inventory_mode=True)
+            .create(
+                [
+                    {
+                        "product_id": self.product_id.id,
+                        "location_id": self.location_id.id,
+                        "lot_id": lot.id,
+                        "inventory_quantity": qty,
+                    }
+                    for lot in lots
+                ]
+            )
         )
         quants._apply_inventory()
         return lots._action_open_serial_list(self.env._("Serials Added"))

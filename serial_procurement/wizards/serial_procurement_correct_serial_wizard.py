@@ -46,14 +46,16 @@ class SerialProcurementCorrectSerialWizard(models.TransientModel):
 
     def _check_correction(self):
         self.ensure_one()
-        if not self.env.user.has_group(
-            "serial_procurement.group_serial_procurement_manager"
-        ):
+        if not self.env.user.has_group("serial_procurement.group_serial_procurement_manager"):
             raise UserError(self.env._("Only a Serial Procurement Manager may correct a serial."))
         new_name = (self.new_name or "").strip()
         if not new_name or new_name == self.lot_id.name:
-            raise UserError(self.env._("Enter the correct serial number, different from %(serial)s.",
-                                       serial=self.lot_id.name))
+            raise UserError(
+                self.env._(
+                    "Enter the correct serial number, different from %(serial)s.",
+                    serial=self.lot_id.name,
+                )
+            )
         clash = self.env["stock.lot"].search_count(
             [
                 ("name", "=", new_name),
@@ -63,17 +65,22 @@ class SerialProcurementCorrectSerialWizard(models.TransientModel):
         )
         if clash:
             raise UserError(
-                self.env._("Serial %(serial)s already exists for %(product)s.",
-                           serial=new_name, product=self.product_id.display_name)
+                self.env._(
+                    "Serial %(serial)s already exists for %(product)s.",
+                    serial=new_name,
+                    product=self.product_id.display_name,
+                )
             )
         quant = self.lot_id.quant_ids.filtered(
             lambda q: q.location_id == self.location_id and q.quantity > 0
         )
         if not self.location_id or not quant:
             raise UserError(
-                self.env._("Serial %(serial)s is not on hand in %(location)s: nothing to correct.",
-                           serial=self.lot_id.name,
-                           location=self.location_id.complete_name or "-")
+                self.env._(
+                    "Serial %(serial)s is not on hand in %(location)s: nothing to correct.",
+                    serial=self.lot_id.name,
+                    location=self.location_id.complete_name or "-",
+                )
             )
         return new_name, sum(quant.mapped("quantity"))
 
@@ -103,18 +110,25 @@ class SerialProcurementCorrectSerialWizard(models.TransientModel):
                 "sale_line_id": wrong.sale_line_id.id,
             }
         )
-        quant = self.env["stock.quant"].with_context(inventory_mode=True).create(
-            {
-                "product_id": self.product_id.id,
-                "location_id": self.location_id.id,
-                "lot_id": right.id,
-                "inventory_quantity": qty,
-            }
+        quant = (
+            self.env["stock.quant"]
+            .with_context(inventory_mode=True)
+            .create(
+                {
+                    "product_id": self.product_id.id,
+                    "location_id": self.location_id.id,
+                    "lot_id": right.id,
+                    "inventory_quantity": qty,
+                }
+            )
         )
         quant._apply_inventory()
         wrong.message_post(
-            body=self.env._("Serial corrected: written off (%(scrap)s) and replaced by %(serial)s.",
-                            scrap=scrap.name, serial=right.name)
+            body=self.env._(
+                "Serial corrected: written off (%(scrap)s) and replaced by %(serial)s.",
+                scrap=scrap.name,
+                serial=right.name,
+            )
         )
         right.message_post(
             body=self.env._("Serial received as the correction of %(serial)s.", serial=wrong.name)

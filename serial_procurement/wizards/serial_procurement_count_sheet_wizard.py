@@ -26,8 +26,7 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
     location_id = fields.Many2one(
         comodel_name="stock.location",
         domain="[('usage', '=', 'internal')]",
-        help="Export this location and its children only; all internal locations "
-        "when empty.",
+        help="Export this location and its children only; all internal locations when empty.",
     )
     product_ids = fields.Many2many(comodel_name="product.product", string="Products")
     data = fields.Binary(string="Count Sheet", attachment=False)
@@ -116,8 +115,9 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
         missing = [col for col in HEADER if col not in header]
         if missing:
             raise UserError(
-                self.env._("The count sheet misses the column(s): %(columns)s.",
-                           columns=", ".join(missing))
+                self.env._(
+                    "The count sheet misses the column(s): %(columns)s.", columns=", ".join(missing)
+                )
             )
         index = {col: header.index(col) for col in HEADER}
         result = []
@@ -139,20 +139,31 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
             location_ref = str(location_ref or "").strip()
             serial = str(serial or "").strip()
             row_errors = []
-            product = Product.search([("default_code", "=", product_ref)], limit=2) if product_ref else Product
+            product = (
+                Product.search([("default_code", "=", product_ref)], limit=2)
+                if product_ref
+                else Product
+            )
             if not product and product_ref:
                 product = Product.search([("name", "=", product_ref)], limit=2)
             if len(product) > 1:
                 row_errors.append(self.env._("ambiguous product %(product)s", product=product_ref))
                 product = Product
             elif not product:
-                row_errors.append(self.env._("unknown product %(product)s", product=product_ref or "-"))
-            location = Location.search(
-                [("complete_name", "=", location_ref), ("usage", "=", "internal")], limit=1
-            ) if location_ref else Location
+                row_errors.append(
+                    self.env._("unknown product %(product)s", product=product_ref or "-")
+                )
+            location = (
+                Location.search(
+                    [("complete_name", "=", location_ref), ("usage", "=", "internal")], limit=1
+                )
+                if location_ref
+                else Location
+            )
             if not location:
-                row_errors.append(self.env._("unknown location %(location)s",
-                                             location=location_ref or "-"))
+                row_errors.append(
+                    self.env._("unknown location %(location)s", location=location_ref or "-")
+                )
             try:
                 qty = float(qty_cell)
                 if qty < 0:
@@ -164,13 +175,16 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
             if len(product) == 1:
                 if product.tracking == "none" and serial:
                     row_errors.append(
-                        self.env._("%(product)s is not tracked: leave SerialOrBatch empty",
-                                   product=product.display_name)
+                        self.env._(
+                            "%(product)s is not tracked: leave SerialOrBatch empty",
+                            product=product.display_name,
+                        )
                     )
                 elif product.tracking != "none" and not serial:
                     row_errors.append(
-                        self.env._("%(product)s needs a SerialOrBatch",
-                                   product=product.display_name)
+                        self.env._(
+                            "%(product)s needs a SerialOrBatch", product=product.display_name
+                        )
                     )
                 if (
                     product.tracking == "serial"
@@ -179,31 +193,41 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
                     and float_compare(qty, 1.0, precision_digits=6)
                 ):
                     row_errors.append(
-                        self.env._("serial %(serial)s counted %(qty)s: a serial counts 0 or 1",
-                                   serial=serial, qty=qty_cell)
+                        self.env._(
+                            "serial %(serial)s counted %(qty)s: a serial counts 0 or 1",
+                            serial=serial,
+                            qty=qty_cell,
+                        )
                     )
                 if serial and product.tracking != "none":
-                    lot = Lot.search([("name", "=", serial), ("product_id", "=", product.id)], limit=1)
+                    lot = Lot.search(
+                        [("name", "=", serial), ("product_id", "=", product.id)], limit=1
+                    )
                     if not lot:
                         other = Lot.search([("name", "=", serial)], limit=1)
                         if other and product.tracking == "serial":
                             row_errors.append(
-                                self.env._("serial %(serial)s belongs to %(product)s",
-                                           serial=serial, product=other.product_id.display_name)
+                                self.env._(
+                                    "serial %(serial)s belongs to %(product)s",
+                                    serial=serial,
+                                    product=other.product_id.display_name,
+                                )
                             )
                 key = (product.id, location.id, serial)
                 if key in seen:
                     row_errors.append(self.env._("counted twice in this sheet"))
                 seen.add(key)
             if row_errors:
-                errors.append(self.env._("Row %(row)s: %(errors)s", row=number,
-                                         errors="; ".join(row_errors)))
+                errors.append(
+                    self.env._("Row %(row)s: %(errors)s", row=number, errors="; ".join(row_errors))
+                )
             else:
                 parsed.append((product, location, serial, lot, qty))
         if errors:
             raise UserError(
-                self.env._("The count sheet was not imported:\n%(errors)s",
-                           errors="\n".join(errors))
+                self.env._(
+                    "The count sheet was not imported:\n%(errors)s", errors="\n".join(errors)
+                )
             )
         return parsed
 

@@ -236,3 +236,27 @@ class TestCountSheet(SerialLifecycleCommon):
         with self.assertRaisesRegex(UserError, "misses the column.*SerialOrBatch"):
             self._import(data, "count.csv")
         self.assertEqual(self._qty(self.plain_product), 4)
+
+
+class TestOperationsAsStockManager(SerialLifecycleCommon):
+    """The wizards run with a stock manager's rights, not only as admin."""
+
+    def test_add_serials_and_count_sheet_as_stock_manager(self):
+        wizard = (
+            self.env["serial.procurement.add.serials.wizard"]
+            .with_user(self.user)
+            .create({"product_id": self.product.id, "location_id": self.shelf.id, "serials": "U-1"})
+        )
+        wizard.action_add()
+        lot = self.env["stock.lot"].search([("name", "=", "U-1")])
+        self.assertEqual(lot.product_qty, 1)
+        sheet = (
+            self.env["serial.procurement.count.sheet.wizard"]
+            .with_user(self.user)
+            .create({"file_format": "csv", "location_id": self.shelf.id})
+        )
+        sheet.action_export()
+        data = base64.b64decode(sheet.data).decode().replace(",U-1,1.0", ",U-1,0")
+        sheet.write({"data": base64.b64encode(data.encode()), "filename": "count.csv"})
+        sheet.action_import()
+        self.assertEqual(lot.product_qty, 0)

@@ -33,6 +33,12 @@
         "wizards/serial_procurement_deposit_wizard_views.xml",
         "wizards/serial_procurement_serial_entry_wizard_views.xml",
         "report/report_invoice.xml",
+        "wizards/serial_procurement_correct_serial_wizard_views.xml",
+        "wizards/serial_procurement_add_serials_wizard_views.xml",
+        "wizards/serial_procurement_count_sheet_wizard_views.xml",
+        "report/serial_history_report.xml",
+        "report/serial_procurement_sold_report_views.xml",
+        "views/stock_scrap_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -13,3 +13,4 @@ from . import stock_move_line
 from . import stock_picking
 from . import account_move
 from . import account_move_line
+from . import stock_scrap

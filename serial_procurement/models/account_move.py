@@ -41,3 +41,10 @@ class AccountMove(models.Model):
     def action_view_serials(self):
         self.ensure_one()
         return self.invoice_line_ids.lot_ids._action_open_serial_list(self.name)
+
+    def _post(self, soft=True):
+        invoices = self.filtered(lambda m: m.move_type == "out_invoice")
+        lines = invoices.invoice_line_ids
+        lines._serial_add_new_serials()
+        lines._serial_check_required_sale()
+        return super()._post(soft=soft)

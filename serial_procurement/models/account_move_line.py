@@ -1,6 +1,9 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import Command, _, fields, models
+from odoo.exceptions import UserError
+
+from ..tools.serial_parser import SerialEntryError, parse_serial_entry
 
 
 class AccountMoveLine(models.Model):
@@ -23,3 +26,70 @@ class AccountMoveLine(models.Model):
             lots = line.sale_line_ids.serial_lot_ids
             if lots:
                 line.lot_ids = lots
+
+    new_serial_names = fields.Char(
+        string="Serials Never Received",
+        copy=False,
+        help="Serial numbers sold on this line that were never received, separated "
+        "by commas or new lines. Only a Serial Procurement Manager may enter them; "
+        "they are created when the invoice is posted and flagged to investigate.",
+    )
+
+    def _serial_add_new_serials(self):
+        """Create (or link) the serials typed in ``new_serial_names``."""
+        Lot = self.env["stock.lot"]
+        for line in self.filtered("new_serial_names"):
+            try:
+                names = parse_serial_entry(line.new_serial_names)
+            except SerialEntryError as error:
+                raise UserError(
+                    _("%(product)s: %(error)s", product=line.product_id.display_name,
+                      error=str(error))
+                ) from error
+            company = line.company_id
+            existing = Lot.search(
+                [
+                    ("name", "in", names),
+                    ("product_id", "=", line.product_id.id),
+                    ("company_id", "in", [company.id, False]),
+                ]
+            )
+            missing = [name for name in names if name not in existing.mapped("name")]
+            new_lots = Lot._serial_create_on_transaction(line.product_id, missing, company)
+            line.write(
+                {
+                    "lot_ids": [Command.link(lot.id) for lot in existing | new_lots],
+                    "new_serial_names": False,
+                }
+            )
+
+    def _serial_check_required_sale(self):
+        """Customer invoice lines of a product whose serial is required for sales
+        must carry serials covering their quantity."""
+        errors = []
+        for line in self.filtered(
+            lambda aml: aml.display_type == "product"
+            and aml.product_id.serial_required_sale
+            and aml.quantity > 0
+        ):
+            qty = line.product_uom_id._compute_quantity(
+                line.quantity, line.product_id.uom_id
+            )
+            count = len(line.lot_ids)
+            if line.product_id.tracking == "serial" and count < qty or not count:
+                errors.append(
+                    _(
+                        "%(product)s: %(qty)s unit(s) invoiced, %(count)s serial(s) given",
+                        product=line.product_id.display_name,
+                        qty=qty,
+                        count=count,
+                    )
+                )
+        if errors:
+            raise UserError(
+                _(
+                    "A serial number is required for sales on every unit invoiced:"
+                    "\n%(lines)s",
+                    lines="\n".join(errors),
+                )
+            )

@@ -1,6 +1,7 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class ProductTemplate(models.Model):
@@ -36,3 +37,83 @@ class ProductTemplate(models.Model):
             else:  # batches: keep what the user chose
                 template.serial_required_purchase = template.serial_required_purchase
                 template.serial_required_sale = template.serial_required_sale
+
+    # ------------------------------------------------------------------
+    # Tracking conversions (issue #4)
+    # ------------------------------------------------------------------
+
+    def write(self, vals):
+        changed = self.browse()
+        old_tracking = {}
+        if "tracking" in vals:
+            changed = self.filtered(lambda t: t.tracking != vals["tracking"])
+            changed._serial_check_tracking_change(vals["tracking"])
+            old_tracking = {t.id: t.tracking for t in changed}
+        res = super().write(vals)
+        if changed:
+            labels = dict(self._fields["tracking"]._description_selection(self.env))
+            for template in changed:
+                template.message_post(
+                    body=self.env._(
+                        "Inventory tracking changed from %(old)s to %(new)s.",
+                        old=labels.get(old_tracking[template.id]),
+                        new=labels.get(template.tracking),
+                    )
+                )
+        return res
+
+    def _serial_check_tracking_change(self, new_tracking):
+        """Refuse a tracking change while units are on hand, and a change to
+        untracked once done stock moves exist."""
+        if not self:
+            return
+        products = self.with_context(active_test=False).product_variant_ids
+        quants = self.env["stock.quant"].sudo().search(
+            [
+                ("product_id", "in", products.ids),
+                ("location_id.usage", "=", "internal"),
+                ("quantity", "!=", 0),
+            ]
+        )
+        if quants:
+            per_template = {}
+            for quant in quants:
+                tmpl = quant.product_id.product_tmpl_id
+                qty, locations = per_template.get(tmpl, (0.0, set()))
+                locations.add(quant.location_id.complete_name)
+                per_template[tmpl] = (qty + quant.quantity, locations)
+            raise UserError(
+                self.env._(
+                    "The tracking of a product cannot change while units are on hand:"
+                    "\n%(lines)s\nWrite them off or move them out first.",
+                    lines="\n".join(
+                        self.env._(
+                            "%(product)s: %(qty)s %(uom)s on hand in %(locations)s",
+                            product=tmpl.display_name,
+                            qty=qty,
+                            uom=tmpl.uom_id.name,
+                            locations=", ".join(sorted(locations)),
+                        )
+                        for tmpl, (qty, locations) in per_template.items()
+                    ),
+                )
+            )
+        if new_tracking == "none":
+            tracked = self.filtered(lambda t: t.tracking != "none")
+            done = self.env["stock.move.line"].sudo().search(
+                [
+                    ("product_id", "in", tracked.with_context(active_test=False)
+                     .product_variant_ids.ids),
+                    ("state", "=", "done"),
+                ],
+                limit=1,
+            )
+            if done:
+                raise UserError(
+                    self.env._(
+                        "%(product)s has done stock moves with serial or batch numbers "
+                        "(%(ref)s): its tracking cannot be removed.",
+                        product=done.product_id.product_tmpl_id.display_name,
+                        ref=done.reference or done.move_id.name,
+                    )
+                )

@@ -3,6 +3,8 @@
 from collections import defaultdict
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 
 class StockLot(models.Model):
@@ -211,3 +213,177 @@ class StockLot(models.Model):
     def action_view_ticket(self):
         self.ensure_one()
         return self.ticket_id._get_form_action()
+
+    # ------------------------------------------------------------------
+    # Lifecycle (issue #4): serials added on a transaction, corrections
+    # ------------------------------------------------------------------
+
+    needs_review = fields.Boolean(
+        string="Needs Review",
+        tracking=True,
+        copy=False,
+        index="btree_not_null",
+        help="Added on a transaction: investigate; a retrospective receipt is "
+        "likely needed.",
+    )
+    serial_enquiry = fields.Char(
+        string="Enquiry",
+        compute="_compute_serial_enquiry",
+        search="_search_serial_enquiry",
+        help="Serial number, customer, supplier, ticket, purchase order or invoice.",
+    )
+
+    def _compute_serial_enquiry(self):
+        for lot in self:
+            lot.serial_enquiry = lot.name
+
+    def _search_serial_enquiry(self, operator, value):
+        """One search box over the serial and its references.
+
+        Each branch of the UNION runs on its own index (trigram on the serial
+        name, btree on customer/supplier/ticket/purchase order, the invoice
+        relation table), so the search stays fast with millions of serials.
+        """
+        if operator not in ("ilike", "=") or not isinstance(value, str) or not value:
+            return [("name", operator, value)]
+        op = "=" if operator == "=" else "ilike"
+        partners = self.env["res.partner"].with_context(active_test=False)._search(
+            [("complete_name", op, value)]
+        )
+        tickets = self.env["helpdesk.ticket"]._search(
+            ["|", ("name", op, value), ("number", op, value)]
+        )
+        orders = self.env["purchase.order"]._search([("name", op, value)])
+        invoices = self.env["account.move"]._search(
+            [("name", op, value), ("move_type", "in", ("out_invoice", "out_refund"))]
+        )
+        pattern = value if op == "=" else f"%{value}%"
+        name_cond = (
+            SQL("lot.name = %s", pattern)
+            if op == "="
+            else SQL("lot.name ILIKE %s", pattern)
+        )
+        # ARRAY(...) makes PostgreSQL run the UNION ALL once as an init plan,
+        # then fetch the few matching serials by primary key, instead of joining
+        # the union to the whole table on a (wrong) million-row estimate; UNION
+        # ALL (the IN removes duplicates) keeps the cost below the JIT threshold.
+        subquery = SQL(
+            """(SELECT unnest(ARRAY(SELECT lot.id FROM stock_lot lot WHERE %(name_cond)s
+            UNION ALL SELECT lot.id FROM stock_lot lot WHERE lot.customer_id IN %(partners)s
+            UNION ALL SELECT lot.id FROM stock_lot lot WHERE lot.supplier_id IN %(partners)s
+            UNION ALL SELECT lot.id FROM stock_lot lot WHERE lot.ticket_id IN %(tickets)s
+            UNION ALL SELECT lot.id FROM stock_lot lot
+                WHERE lot.purchase_order_id IN %(orders)s
+            UNION ALL SELECT rel.lot_id FROM serial_procurement_aml_lot_rel rel
+                JOIN account_move_line aml ON aml.id = rel.move_line_id
+                WHERE aml.move_id IN %(invoices)s)))""",
+            name_cond=name_cond,
+            partners=partners.subselect(),
+            tickets=tickets.subselect(),
+            orders=orders.subselect(),
+            invoices=invoices.subselect(),
+        )
+        return [("id", "in", subquery)]
+
+    @api.model
+    def _serial_create_on_transaction(self, product, names, company=None):
+        """Create serials never received, for a Serial Procurement Manager only.
+
+        The serials are flagged ``needs_review``; plain users get an error.
+        """
+        if not names:
+            return self.browse()
+        if not self.env.user.has_group("serial_procurement.group_serial_procurement_manager"):
+            raise UserError(
+                _(
+                    "The serial number(s) %(names)s of %(product)s were never received. "
+                    "Only a Serial Procurement Manager may add a serial on a "
+                    "transaction; otherwise receive it first.",
+                    names=", ".join(names),
+                    product=product.display_name,
+                )
+            )
+        company = company or self.env.company
+        return self.create(
+            [
+                {
+                    "name": name,
+                    "product_id": product.id,
+                    "company_id": company.id,
+                    "needs_review": True,
+                }
+                for name in names
+            ]
+        )
+
+    def action_clear_review(self):
+        if not self.env.user.has_group("serial_procurement.group_serial_procurement_manager"):
+            raise UserError(
+                _("Only a Serial Procurement Manager may clear a serial to investigate.")
+            )
+        self.filtered("needs_review").write({"needs_review": False})
+        return True
+
+    def write(self, vals):
+        renamed = self.browse()
+        old_names = {}
+        if "name" in vals:
+            renamed = self.filtered(lambda lot: lot.name != vals["name"])
+            # sudo: a stock user may not read invoices, but the rule holds for all
+            posted = renamed.sudo().filtered(
+                lambda lot: any(aml.parent_state == "posted" for aml in lot.invoice_line_ids)
+            )
+            if posted:
+                raise UserError(
+                    _(
+                        "Serial %(serial)s is on posted invoice %(invoices)s and cannot be "
+                        "renamed. Use Correct Serial instead.",
+                        serial=posted[0].name,
+                        invoices=", ".join(
+                            posted[0].invoice_line_ids.filtered(
+                                lambda aml: aml.parent_state == "posted"
+                            ).move_id.mapped("name")
+                        ),
+                    )
+                )
+            old_names = {lot.id: lot.name for lot in renamed}
+        res = super().write(vals)
+        for lot in renamed:
+            lot.message_post(
+                body=_(
+                    "Serial renamed from %(old)s to %(new)s.",
+                    old=old_names[lot.id],
+                    new=lot.name,
+                )
+            )
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_serial_moved(self):
+        move_lines = self.env["stock.move.line"].sudo().search(
+            [("lot_id", "in", self.ids)], limit=20
+        )
+        if move_lines:
+            lot = move_lines[0].lot_id
+            refs = sorted({ml.reference or ml.move_id.name or "" for ml in move_lines
+                           if ml.lot_id == lot})
+            raise UserError(
+                _(
+                    "Serial %(serial)s cannot be deleted: it has stock moves (%(refs)s). "
+                    "Write it off with a scrap instead.",
+                    serial=lot.name,
+                    refs=", ".join(r for r in refs if r),
+                )
+            )
+
+    def action_open_correct_serial(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Correct Serial"),
+            "res_model": "serial.procurement.correct.serial.wizard",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_lot_id": self.id},
+        }

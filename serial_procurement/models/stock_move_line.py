@@ -172,3 +172,51 @@ class StockMoveLine(models.Model):
         lots = lines.lot_id
         lots._serial_allocate_to_sale_lines()
         lots._serial_reserve_on_deliveries()
+
+    # ------------------------------------------------------------------
+    # Deliveries (issue #4)
+    # ------------------------------------------------------------------
+
+    def _serial_check_required_sale(self):
+        """Refuse a customer delivery with units of a "serial required for
+        sales" product that carry no serial; nothing is written."""
+        missing = Counter()
+        for ml in self:
+            product = ml.product_id
+            if product.serial_required_sale and not (ml.lot_id or ml.lot_name):
+                missing[product] += ml.quantity
+        if missing:
+            raise UserError(
+                _(
+                    "A serial number is required for sales on every unit of:\n%(lines)s",
+                    lines="\n".join(
+                        self.env._("%(product)s: %(qty)s unit(s) without a serial",
+                                   product=product.display_name, qty=qty)
+                        for product, qty in missing.items()
+                    ),
+                )
+            )
+
+    def _serial_create_lots_on_transaction(self):
+        """Serials typed on a transfer that were never received: a manager may
+        add them (flagged to investigate); a plain user gets an error."""
+        lines = self.filtered(
+            lambda ml: ml.lot_name and not ml.lot_id and ml.product_id.tracking != "none"
+        )
+        if not lines:
+            return
+        Lot = self.env["stock.lot"]
+        for ml in lines:
+            lot = Lot.search(
+                [
+                    ("name", "=", ml.lot_name),
+                    ("product_id", "=", ml.product_id.id),
+                    ("company_id", "in", [ml.company_id.id, False]),
+                ],
+                limit=1,
+            )
+            if not lot:
+                lot = Lot._serial_create_on_transaction(
+                    ml.product_id, [ml.lot_name], ml.company_id
+                )
+            ml.lot_id = lot

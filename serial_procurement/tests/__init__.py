@@ -3,3 +3,9 @@ from . import test_rejections
 from . import test_security
 from . import test_receipt_cost
 from . import test_tour
+from . import test_required_flags
+from . import test_tracking_conversion
+from . import test_corrections
+from . import test_stock_operations
+from . import test_expiry
+from . import test_reports

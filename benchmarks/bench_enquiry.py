@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+# Copyright 2026 serial_procurement contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Benchmark of the Serial Enquiry search (not a test).
+
+Fills a dedicated database with N serials (bulk SQL INSERT ... generate_series),
+spreads customers, suppliers and tickets over them, ANALYZEs, then times the
+enquiry search (``stock.lot`` ``serial_enquiry`` ilike, ORM ``search`` with the
+list view's limit and order) by serial, customer and ticket, and core's own
+``name ilike`` search for comparison. Prints the median of several runs in ms.
+
+The database must have serial_procurement installed, e.g.::
+
+    createdb -T sp_deps_tmpl sp_wt4_bench
+    python3 -m odoo -d sp_wt4_bench --addons-path=... -i serial_procurement \
+        --stop-after-init
+    python3 benchmarks/bench_enquiry.py -d sp_wt4_bench --addons-path=... \
+        --count 1000000
+"""
+
+import argparse
+import statistics
+import time
+
+import odoo
+from odoo import SUPERUSER_ID, api
+
+MARK = "BENCH-SN-"
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--addons-path", required=True)
+    parser.add_argument("--count", type=int, default=1_000_000)
+    parser.add_argument("--customers", type=int, default=2000)
+    parser.add_argument("--tickets", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--limit", type=int, default=80, help="list view page size")
+    parser.add_argument("--skip-fill", action="store_true", help="reuse the serials already filled")
+    return parser.parse_args()
+
+
+def fill(env, args):
+    cr = env.cr
+    cr.execute("SELECT count(*) FROM stock_lot WHERE name LIKE %s", [MARK + "%"])
+    existing = cr.fetchone()[0]
+    if existing >= args.count:
+        print(f"{existing} benchmark serials already there")
+        return
+    env = env(context=dict(env.context, tracking_disable=True, mail_notrack=True))
+    company = env.company
+    product = env["product.product"].search([("default_code", "=", "BENCH-SERIAL")], limit=1)
+    if not product:
+        product = env["product.product"].create(
+            {
+                "name": "Bench Serial Product",
+                "default_code": "BENCH-SERIAL",
+                "is_storable": True,
+                "tracking": "serial",
+            }
+        )
+    started = time.perf_counter()
+    customers = env["res.partner"].create(
+        [{"name": f"Bench Customer {i:05d}"} for i in range(args.customers)]
+    )
+    suppliers = env["res.partner"].create(
+        [{"name": f"Bench Supplier {i:03d}", "supplier_rank": 1} for i in range(50)]
+    )
+    tickets = env["helpdesk.ticket"].create(
+        [
+            {
+                "name": f"Bench Ticket {i:05d}",
+                "description": "benchmark",
+                "partner_id": customers[i % len(customers)].id,
+            }
+            for i in range(args.tickets)
+        ]
+    )
+    env.flush_all()
+    print(f"partners and tickets: {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    cr.execute(
+        """
+        INSERT INTO stock_lot (name, product_id, company_id, customer_id, supplier_id,
+                               ticket_id, create_uid, write_uid, create_date, write_date)
+        SELECT %(mark)s || lpad(g::text, 9, '0'),
+               %(product)s, %(company)s,
+               CASE WHEN g %% 3 = 0
+                    THEN (%(customers)s::int[])[1 + g %% %(ncust)s] END,
+               (%(suppliers)s::int[])[1 + g %% %(nsupp)s],
+               CASE WHEN g %% 10 = 0
+                    THEN (%(tickets)s::int[])[1 + (g / 10) %% %(ntick)s] END,
+               %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
+          FROM generate_series(%(start)s, %(stop)s) AS g
+        """,
+        {
+            "mark": MARK,
+            "product": product.id,
+            "company": company.id,
+            "customers": customers.ids,
+            "ncust": len(customers),
+            "suppliers": suppliers.ids,
+            "nsupp": len(suppliers),
+            "tickets": tickets.ids,
+            "ntick": len(tickets),
+            "uid": SUPERUSER_ID,
+            "start": existing + 1,
+            "stop": args.count,
+        },
+    )
+    print(f"inserted {cr.rowcount} serials in {time.perf_counter() - started:.1f} s")
+    cr.commit()
+    started = time.perf_counter()
+    for table in (
+        "stock_lot",
+        "res_partner",
+        "helpdesk_ticket",
+        "purchase_order",
+        "account_move",
+        "serial_procurement_aml_lot_rel",
+    ):
+        cr.execute(f"ANALYZE {table}")  # noqa: S608 - fixed table names
+    cr.commit()
+    print(f"ANALYZE: {time.perf_counter() - started:.1f} s")
+
+
+def timed(env, domain, args):
+    Lot = env["stock.lot"]
+    durations, result = [], None
+    for run in range(args.runs + 1):
+        env.invalidate_all()
+        started = time.perf_counter()
+        result = Lot.search(domain, limit=args.limit)
+        elapsed = (time.perf_counter() - started) * 1000
+        if run:  # the first run warms the caches
+            durations.append(elapsed)
+    return statistics.median(durations), min(durations), max(durations), len(result)
+
+
+def main():
+    args = parse_args()
+    odoo.tools.config.parse_config(
+        ["-d", args.database, f"--addons-path={args.addons_path}", "--log-level=warn"]
+    )
+    registry = odoo.modules.registry.Registry(args.database)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        if not args.skip_fill:
+            fill(env, args)
+        cr.execute("SELECT count(*) FROM stock_lot")
+        total = cr.fetchone()[0]
+        middle = max(args.count // 2, 1)
+        serial = f"{middle:09d}"
+        customer = env["res.partner"].search(
+            [("name", "=like", "Bench Customer %")], order="id", limit=43
+        )[-1:]
+        ticket = env["helpdesk.ticket"].search(
+            [("name", "=like", "Bench Ticket %")], order="id", limit=43
+        )[-1:]
+        cases = [
+            ("core name search (serial)", [("name", "ilike", serial)]),
+            ("enquiry by serial", [("serial_enquiry", "ilike", serial)]),
+            ("enquiry by customer", [("serial_enquiry", "ilike", customer.name)]),
+            ("enquiry by ticket", [("serial_enquiry", "ilike", ticket.name)]),
+            ("enquiry by supplier", [("serial_enquiry", "ilike", "Bench Supplier 007")]),
+        ]
+        print(f"stock_lot rows: {total}; runs per case: {args.runs}; limit {args.limit}")
+        print(f"{'case':32} {'median ms':>10} {'min ms':>8} {'max ms':>8} {'found':>6}")
+        for label, domain in cases:
+            median, low, high, found = timed(env, domain, args)
+            print(f"{label:32} {median:10.1f} {low:8.1f} {high:8.1f} {found:6d}")
+        cr.rollback()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,37 @@
+# Copyright 2026 serial_procurement contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class StockScrap(models.Model):
+    _inherit = "stock.scrap"
+
+    new_serial_name = fields.Char(
+        string="Serial Never Received",
+        copy=False,
+        help="A serial written off that was never received. Only a Serial "
+        "Procurement Manager may enter it; it is created on validation and "
+        "flagged to investigate.",
+    )
+
+    def _serial_create_new_lot(self):
+        Lot = self.env["stock.lot"]
+        for scrap in self.filtered(lambda s: s.new_serial_name and not s.lot_id):
+            name = scrap.new_serial_name.strip()
+            lot = Lot.search(
+                [
+                    ("name", "=", name),
+                    ("product_id", "=", scrap.product_id.id),
+                    ("company_id", "in", [scrap.company_id.id, False]),
+                ],
+                limit=1,
+            ) or Lot._serial_create_on_transaction(scrap.product_id, [name], scrap.company_id)
+            scrap.write({"lot_id": lot.id, "new_serial_name": False})
+
+    def action_validate(self):
+        self._serial_create_new_lot()
+        return super().action_validate()
+
+    def do_scrap(self):
+        self._serial_create_new_lot()
+        return super().do_scrap()

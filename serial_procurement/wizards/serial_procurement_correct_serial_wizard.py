@@ -1,0 +1,136 @@
+# Copyright 2026 serial_procurement contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class SerialProcurementCorrectSerialWizard(models.TransientModel):
+    """Write off a wrongly entered serial and receive the right one in one step,
+    so that stock quantities stay exact and both serials keep their history."""
+
+    _name = "serial.procurement.correct.serial.wizard"
+    _description = "Correct Serial"
+
+    lot_id = fields.Many2one(
+        comodel_name="stock.lot",
+        string="Wrong Serial",
+        required=True,
+        readonly=True,
+    )
+    product_id = fields.Many2one(related="lot_id.product_id")
+    location_id = fields.Many2one(
+        comodel_name="stock.location",
+        compute="_compute_location_id",
+        store=True,
+        readonly=False,
+        domain="[('usage', '=', 'internal')]",
+        help="Where the wrong serial is on hand.",
+    )
+    new_name = fields.Char(string="Correct Serial", required=True)
+
+    @api.model
+    def default_get(self, fields_list):
+        res = super().default_get(fields_list)
+        if "lot_id" in fields_list and not res.get("lot_id"):
+            if self.env.context.get("active_model") == "stock.lot":
+                res["lot_id"] = self.env.context.get("active_id")
+        return res
+
+    @api.depends("lot_id")
+    def _compute_location_id(self):
+        for wizard in self:
+            quant = wizard.lot_id.quant_ids.filtered(
+                lambda q: q.quantity > 0 and q.location_id.usage == "internal"
+            )[:1]
+            wizard.location_id = quant.location_id
+
+    def _check_correction(self):
+        self.ensure_one()
+        if not self.env.user.has_group("serial_procurement.group_serial_procurement_manager"):
+            raise UserError(self.env._("Only a Serial Procurement Manager may correct a serial."))
+        new_name = (self.new_name or "").strip()
+        if not new_name or new_name == self.lot_id.name:
+            raise UserError(
+                self.env._(
+                    "Enter the correct serial number, different from %(serial)s.",
+                    serial=self.lot_id.name,
+                )
+            )
+        clash = self.env["stock.lot"].search_count(
+            [
+                ("name", "=", new_name),
+                ("product_id", "=", self.product_id.id),
+                ("company_id", "in", [self.lot_id.company_id.id, False]),
+            ]
+        )
+        if clash:
+            raise UserError(
+                self.env._(
+                    "Serial %(serial)s already exists for %(product)s.",
+                    serial=new_name,
+                    product=self.product_id.display_name,
+                )
+            )
+        quant = self.lot_id.quant_ids.filtered(
+            lambda q: q.location_id == self.location_id and q.quantity > 0
+        )
+        if not self.location_id or not quant:
+            raise UserError(
+                self.env._(
+                    "Serial %(serial)s is not on hand in %(location)s: nothing to correct.",
+                    serial=self.lot_id.name,
+                    location=self.location_id.complete_name or "-",
+                )
+            )
+        return new_name, sum(quant.mapped("quantity"))
+
+    def action_correct(self):
+        self.ensure_one()
+        new_name, qty = self._check_correction()
+        wrong = self.lot_id
+        scrap = self.env["stock.scrap"].create(
+            {
+                "product_id": self.product_id.id,
+                "product_uom_id": self.product_id.uom_id.id,
+                "lot_id": wrong.id,
+                "location_id": self.location_id.id,
+                "scrap_qty": qty,
+                "company_id": wrong.company_id.id or self.env.company.id,
+                "origin": self.env._("Serial corrected to %(serial)s", serial=new_name),
+            }
+        )
+        scrap.do_scrap()
+        right = wrong.copy(
+            {
+                "name": new_name,
+                "ticket_id": wrong.ticket_id.id,
+                "customer_id": wrong.customer_id.id,
+                "supplier_id": wrong.supplier_id.id,
+                "purchase_order_id": wrong.purchase_order_id.id,
+                "sale_line_id": wrong.sale_line_id.id,
+            }
+        )
+        quant = (
+            self.env["stock.quant"]
+            .with_context(inventory_mode=True)
+            .create(
+                {
+                    "product_id": self.product_id.id,
+                    "location_id": self.location_id.id,
+                    "lot_id": right.id,
+                    "inventory_quantity": qty,
+                }
+            )
+        )
+        quant._apply_inventory()
+        wrong.message_post(
+            body=self.env._(
+                "Serial corrected: written off (%(scrap)s) and replaced by %(serial)s.",
+                scrap=scrap.name,
+                serial=right.name,
+            )
+        )
+        right.message_post(
+            body=self.env._("Serial received as the correction of %(serial)s.", serial=wrong.name)
+        )
+        return right.action_open_serial_history()

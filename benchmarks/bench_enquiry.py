@@ -37,7 +37,9 @@ def parse_args():
     parser.add_argument("--tickets", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--limit", type=int, default=80, help="list view page size")
-    parser.add_argument("--skip-fill", action="store_true", help="reuse the serials already filled")
+    parser.add_argument(
+        "--skip-fill", action="store_true", help="reuse the serials already filled"
+    )
     return parser.parse_args()
 
 
@@ -50,7 +52,9 @@ def fill(env, args):
         return
     env = env(context=dict(env.context, tracking_disable=True, mail_notrack=True))
     company = env.company
-    product = env["product.product"].search([("default_code", "=", "BENCH-SERIAL")], limit=1)
+    product = env["product.product"].search(
+        [("default_code", "=", "BENCH-SERIAL")], limit=1
+    )
     if not product:
         product = env["product.product"].create(
             {
@@ -82,8 +86,9 @@ def fill(env, args):
     started = time.perf_counter()
     cr.execute(
         """
-        INSERT INTO stock_lot (name, product_id, company_id, customer_id, supplier_id,
-                               ticket_id, create_uid, write_uid, create_date, write_date)
+        INSERT INTO stock_lot (name, product_id, company_id, customer_id,
+                               supplier_id, ticket_id, create_uid, write_uid,
+                               create_date, write_date)
         SELECT %(mark)s || lpad(g::text, 9, '0'),
                %(product)s, %(company)s,
                CASE WHEN g %% 3 = 0
@@ -163,9 +168,14 @@ def main():
             ("enquiry by serial", [("serial_enquiry", "ilike", serial)]),
             ("enquiry by customer", [("serial_enquiry", "ilike", customer.name)]),
             ("enquiry by ticket", [("serial_enquiry", "ilike", ticket.name)]),
-            ("enquiry by supplier", [("serial_enquiry", "ilike", "Bench Supplier 007")]),
+            (
+                "enquiry by supplier",
+                [("serial_enquiry", "ilike", "Bench Supplier 007")],
+            ),
         ]
-        print(f"stock_lot rows: {total}; runs per case: {args.runs}; limit {args.limit}")
+        print(
+            f"stock_lot rows: {total}; runs per case: {args.runs}; limit {args.limit}"
+        )
         print(f"{'case':32} {'median ms':>10} {'min ms':>8} {'max ms':>8} {'found':>6}")
         for label, domain in cases:
             median, low, high, found = timed(env, domain, args)

@@ -30,7 +30,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def addons_path(odoo):
-    paths = [ROOT, os.path.join(os.path.dirname(os.path.dirname(odoo.__file__)), "addons")]
+    paths = [
+        ROOT,
+        os.path.join(os.path.dirname(os.path.dirname(odoo.__file__)), "addons"),
+    ]
     paths += list(odoo.addons.__path__)
     return ",".join(p for p in paths if os.path.isdir(p))
 
@@ -73,7 +76,9 @@ def core_receipt(env, size, tag):
     purchase = env["purchase.order"].create(
         {
             "partner_id": vendor.id,
-            "order_line": [Command.create({"product_id": product.id, "product_qty": size})],
+            "order_line": [
+                Command.create({"product_id": product.id, "product_qty": size})
+            ],
         }
     )
     purchase.button_confirm()
@@ -112,7 +117,9 @@ def ticket_receipt(env, size, tag, onto_ticket=True):
     order = env["sale.order"].create(
         {
             "partner_id": customer.id,
-            "order_line": [Command.create({"product_id": product.id, "product_uom_qty": size})],
+            "order_line": [
+                Command.create({"product_id": product.id, "product_uom_qty": size})
+            ],
         }
     )
     ticket = env["helpdesk.ticket"].browse(order.action_create_ticket()["res_id"])
@@ -143,7 +150,9 @@ def order_receipt(env, size, tag):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", "-d", default=os.environ.get("SP_DB", "serial_procurement"))
+    parser.add_argument(
+        "--database", "-d", default=os.environ.get("SP_DB", "serial_procurement")
+    )
     parser.add_argument("--sizes", default="100,1000")
     args = parser.parse_args()
     try:
@@ -158,14 +167,21 @@ def main():
     registry = Registry(args.database)
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"database {args.database}, Odoo {odoo.release.version}")
-    print(f"{'serials':>8} {'mode':<8} {'validate s':>11} {'queries':>8} {'ms/serial':>10} {'q/serial':>9}")
+    print(
+        f"{'serials':>8} {'mode':<8} {'validate s':>11} {'queries':>8} "
+        f"{'ms/serial':>10} {'q/serial':>9}"
+    )
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         # Warm the caches once so that the first measure is not penalised.
         core_receipt(env, 3, "warm")
         ticket_receipt(env, 3, "warm")
         for size in sizes:
-            modes = (("core", core_receipt), ("order", order_receipt), ("ticket", ticket_receipt))
+            modes = (
+                ("core", core_receipt),
+                ("order", order_receipt),
+                ("ticket", ticket_receipt),
+            )
             for mode, run in modes:
                 elapsed, queries = run(env, size, f"{mode}{size}")
                 print(

@@ -37,7 +37,7 @@ MAGIC_FIELDS = {
     "write_uid",
     "write_date",
 }
-MODEL_DIRS = ("models", "wizards")
+MODEL_DIRS = ("models", "wizards", "report")
 NOT_PYTHON_PACKAGES = {"static", "migrations", "upgrades", "i18n", "readme"}
 
 
@@ -217,7 +217,7 @@ def _class_info(cls):
 
 
 def read_models(addon):
-    """Statically read models/ and wizards/.
+    """Statically read models/, wizards/ and report/.
 
     Return ``{model: {"defined": bool, "fields": set, "mixins": set}}``:
     ``defined`` when the addon creates the model (``_name`` not also inherited),

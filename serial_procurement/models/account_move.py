@@ -8,7 +8,6 @@ class AccountMove(models.Model):
 
     ticket_id = fields.Many2one(
         comodel_name="helpdesk.ticket",
-        string="Ticket",
         compute="_compute_ticket_id",
         store=True,
         index="btree_not_null",
@@ -29,7 +28,9 @@ class AccountMove(models.Model):
     def _is_serial_deposit_invoice(self):
         """True for an invoice made only of down-payment lines (a deposit)."""
         self.ensure_one()
-        product_lines = self.invoice_line_ids.filtered(lambda aml: aml.display_type == "product")
+        product_lines = self.invoice_line_ids.filtered(
+            lambda aml: aml.display_type == "product"
+        )
         return bool(product_lines) and all(
             aml.is_downpayment and aml.price_subtotal > 0 for aml in product_lines
         )

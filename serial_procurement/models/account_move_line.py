@@ -3,8 +3,6 @@
 from odoo import Command, _, fields, models
 from odoo.exceptions import UserError
 
-from ..tools.serial_parser import SerialEntryError, parse_serial_entry
-
 
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
@@ -19,14 +17,6 @@ class AccountMoveLine(models.Model):
         domain="[('product_id', '=', product_id)]",
         help="Serial numbers of the units this line bills.",
     )
-
-    def _serial_set_lots_from_sale_lines(self):
-        """Copy each line's allocated serials from its estimate line."""
-        for line in self.filtered(lambda aml: aml.display_type == "product"):
-            lots = line.sale_line_ids.serial_lot_ids
-            if lots:
-                line.lot_ids = lots
-
     new_serial_names = fields.Char(
         string="Serials Never Received",
         copy=False,
@@ -35,17 +25,18 @@ class AccountMoveLine(models.Model):
         "they are created when the invoice is posted and flagged to investigate.",
     )
 
+    def _serial_set_lots_from_sale_lines(self):
+        """Copy each line's allocated serials from its estimate line."""
+        for line in self.filtered(lambda aml: aml.display_type == "product"):
+            lots = line.sale_line_ids.serial_lot_ids
+            if lots:
+                line.lot_ids = lots
+
     def _serial_add_new_serials(self):
         """Create (or link) the serials typed in ``new_serial_names``."""
         Lot = self.env["stock.lot"]
         for line in self.filtered("new_serial_names"):
-            try:
-                names = parse_serial_entry(line.new_serial_names)
-            except SerialEntryError as error:
-                raise UserError(
-                    _("%(product)s: %(error)s", product=line.product_id.display_name,
-                      error=str(error))
-                ) from error
+            names = Lot._serial_parse_entry(line.new_serial_names)
             company = line.company_id
             existing = Lot.search(
                 [
@@ -55,7 +46,9 @@ class AccountMoveLine(models.Model):
                 ]
             )
             missing = [name for name in names if name not in existing.mapped("name")]
-            new_lots = Lot._serial_create_on_transaction(line.product_id, missing, company)
+            new_lots = Lot._serial_create_on_transaction(
+                line.product_id, missing, company
+            )
             line.write(
                 {
                     "lot_ids": [Command.link(lot.id) for lot in existing | new_lots],
@@ -68,9 +61,11 @@ class AccountMoveLine(models.Model):
         must carry serials covering their quantity."""
         errors = []
         for line in self.filtered(
-            lambda aml: aml.display_type == "product"
-            and aml.product_id.serial_required_sale
-            and aml.quantity > 0
+            lambda aml: (
+                aml.display_type == "product"
+                and aml.product_id.serial_required_sale
+                and aml.quantity > 0
+            )
         ):
             qty = line.product_uom_id._compute_quantity(
                 line.quantity, line.product_id.uom_id
@@ -79,7 +74,8 @@ class AccountMoveLine(models.Model):
             if line.product_id.tracking == "serial" and count < qty or not count:
                 errors.append(
                     _(
-                        "%(product)s: %(qty)s unit(s) invoiced, %(count)s serial(s) given",
+                        "%(product)s: %(qty)s unit(s) invoiced, %(count)s "
+                        "serial(s) given",
                         product=line.product_id.display_name,
                         qty=qty,
                         count=count,

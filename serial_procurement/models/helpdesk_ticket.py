@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, float_is_zero
+from odoo.tools import float_compare
 
 from ..tools import billing
 
@@ -123,8 +123,9 @@ class HelpdeskTicket(models.Model):
             invoices = order.invoice_ids.filtered(lambda m: m.state == "posted")
             invoiced_total = sum(
                 invoices.mapped(
-                    lambda m: m.amount_total
-                    * (-1 if m.move_type == "out_refund" else 1)
+                    lambda m: (
+                        m.amount_total * (-1 if m.move_type == "out_refund" else 1)
+                    )
                 )
             )
             ticket.billing_status = billing.billing_status(
@@ -193,12 +194,18 @@ class HelpdeskTicket(models.Model):
         order = self.sale_order_id
         if not order:
             raise UserError(
-                _("Ticket %(ticket)s has no estimate (sale order).", ticket=self.display_name)
+                _(
+                    "Ticket %(ticket)s has no estimate (sale order).",
+                    ticket=self.display_name,
+                )
             )
         if order.state == "cancel":
             raise UserError(
-                _("The estimate %(order)s of ticket %(ticket)s is cancelled.",
-                  order=order.name, ticket=self.display_name)
+                _(
+                    "The estimate %(order)s of ticket %(ticket)s is cancelled.",
+                    order=order.name,
+                    ticket=self.display_name,
+                )
             )
         return order
 
@@ -215,7 +222,10 @@ class HelpdeskTicket(models.Model):
         order = self._get_confirmed_order()
         if order.state != "sale":
             raise UserError(
-                _("Confirm the estimate %(order)s before taking a deposit.", order=order.name)
+                _(
+                    "Confirm the estimate %(order)s before taking a deposit.",
+                    order=order.name,
+                )
             )
         return order
 
@@ -309,13 +319,19 @@ class HelpdeskTicket(models.Model):
         missing_vendor = []
         for product in self.env["product.product"].browse(list(unallocated)):
             to_buy = unallocated[product.id] - on_order.get(product.id, 0.0)
-            if float_compare(to_buy, 0.0, precision_rounding=product.uom_id.rounding) <= 0:
+            if (
+                float_compare(to_buy, 0.0, precision_rounding=product.uom_id.rounding)
+                <= 0
+            ):
                 continue
-            seller = product.with_company(self.company_id)._select_seller(
-                quantity=to_buy, uom_id=product.uom_id
-            ) or product.seller_ids.filtered(
-                lambda s: s.company_id in (self.company_id, self.env["res.company"])
-            )[:1]
+            seller = (
+                product.with_company(self.company_id)._select_seller(
+                    quantity=to_buy, uom_id=product.uom_id
+                )
+                or product.seller_ids.filtered(
+                    lambda s: s.company_id in (self.company_id, self.env["res.company"])
+                )[:1]
+            )
             if not seller:
                 missing_vendor.append(product.display_name)
                 continue
@@ -324,7 +340,8 @@ class HelpdeskTicket(models.Model):
             raise UserError(
                 _(
                     "No vendor is set on these products, so no purchase order can be "
-                    "made: %(products)s. Add a vendor price on the product's Purchase tab.",
+                    "made: %(products)s. Add a vendor price on the product's "
+                    "Purchase tab.",
                     products=", ".join(missing_vendor),
                 )
             )
@@ -336,8 +353,10 @@ class HelpdeskTicket(models.Model):
         )
         if orders:
             self.message_post(
-                body=_("Purchase orders created: %(orders)s",
-                       orders=", ".join(orders.mapped("name")))
+                body=_(
+                    "Purchase orders created: %(orders)s",
+                    orders=", ".join(orders.mapped("name")),
+                )
             )
         return self.action_view_purchase_orders(orders or self.purchase_order_ids)
 
@@ -347,20 +366,35 @@ class HelpdeskTicket(models.Model):
         short = []
         for line in self.sale_order_id.order_line:
             product = line.product_id
-            if line.display_type or line.is_downpayment or not product.serial_required_sale:
+            if (
+                line.display_type
+                or line.is_downpayment
+                or not product.serial_required_sale
+            ):
                 continue
-            qty = line.product_uom._compute_quantity(line.product_uom_qty, product.uom_id)
+            qty = line.product_uom._compute_quantity(
+                line.product_uom_qty, product.uom_id
+            )
             allocated = len(line.serial_lot_ids)
-            if float_compare(allocated, qty, precision_rounding=product.uom_id.rounding) < 0:
+            if (
+                float_compare(
+                    allocated, qty, precision_rounding=product.uom_id.rounding
+                )
+                < 0
+            ):
                 short.append(
-                    _("%(product)s: %(allocated)s of %(qty)s serial(s) allocated",
-                      product=product.display_name, allocated=allocated,
-                      qty=int(qty) if float(qty).is_integer() else qty)
+                    _(
+                        "%(product)s: %(allocated)s of %(qty)s serial(s) allocated",
+                        product=product.display_name,
+                        allocated=allocated,
+                        qty=int(qty) if float(qty).is_integer() else qty,
+                    )
                 )
         if short:
             raise UserError(
                 _(
-                    "Receive the serial numbers onto ticket %(ticket)s before invoicing:\n"
+                    "Receive the serial numbers onto ticket %(ticket)s before "
+                    "invoicing:\n"
                     "%(lines)s",
                     ticket=self.display_name,
                     lines="\n".join(short),
@@ -374,7 +408,10 @@ class HelpdeskTicket(models.Model):
         order = self._get_confirmed_order()
         if order.state != "sale":
             raise UserError(
-                _("Confirm the estimate %(order)s before invoicing it.", order=order.name)
+                _(
+                    "Confirm the estimate %(order)s before invoicing it.",
+                    order=order.name,
+                )
             )
         self._check_serials_allocated_for_invoice()
         invoice = order._create_invoices(final=True)
@@ -425,14 +462,18 @@ class HelpdeskTicket(models.Model):
 
     def action_view_receipts(self):
         self.ensure_one()
-        action = self.env["ir.actions.actions"]._for_xml_id("stock.action_picking_tree_all")
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "stock.action_picking_tree_all"
+        )
         action["domain"] = [("id", "in", self.receipt_ids.ids)]
         action["context"] = {"create": False}
         return action
 
     def action_view_serials(self):
         self.ensure_one()
-        return self.lot_ids._action_open_serial_list(_("Serials of %s", self.display_name))
+        return self.lot_ids._action_open_serial_list(
+            _("Serials of %s", self.display_name)
+        )
 
     def _get_form_action(self):
         self.ensure_one()

@@ -68,12 +68,16 @@ class ProductTemplate(models.Model):
         if not self:
             return
         products = self.with_context(active_test=False).product_variant_ids
-        quants = self.env["stock.quant"].sudo().search(
-            [
-                ("product_id", "in", products.ids),
-                ("location_id.usage", "=", "internal"),
-                ("quantity", "!=", 0),
-            ]
+        quants = (
+            self.env["stock.quant"]
+            .sudo()
+            .search(
+                [
+                    ("product_id", "in", products.ids),
+                    ("location_id.usage", "=", "internal"),
+                    ("quantity", "!=", 0),
+                ]
+            )
         )
         if quants:
             per_template = {}
@@ -100,13 +104,22 @@ class ProductTemplate(models.Model):
             )
         if new_tracking == "none":
             tracked = self.filtered(lambda t: t.tracking != "none")
-            done = self.env["stock.move.line"].sudo().search(
-                [
-                    ("product_id", "in", tracked.with_context(active_test=False)
-                     .product_variant_ids.ids),
-                    ("state", "=", "done"),
-                ],
-                limit=1,
+            done = (
+                self.env["stock.move.line"]
+                .sudo()
+                .search(
+                    [
+                        (
+                            "product_id",
+                            "in",
+                            tracked.with_context(
+                                active_test=False
+                            ).product_variant_ids.ids,
+                        ),
+                        ("state", "=", "done"),
+                    ],
+                    limit=1,
+                )
             )
             if done:
                 raise UserError(

@@ -9,7 +9,6 @@ class PurchaseOrder(models.Model):
 
     ticket_id = fields.Many2one(
         comodel_name="helpdesk.ticket",
-        string="Ticket",
         copy=False,
         index="btree_not_null",
         tracking=True,
@@ -35,15 +34,21 @@ class PurchaseOrder(models.Model):
             ticket = order.ticket_id
             if ticket and ticket.company_id and ticket.company_id != order.company_id:
                 raise ValidationError(
-                    _("The ticket %(ticket)s belongs to another company than %(order)s.",
-                      ticket=ticket.display_name, order=order.name)
+                    _(
+                        "The ticket %(ticket)s belongs to another company than "
+                        "%(order)s.",
+                        ticket=ticket.display_name,
+                        order=order.name,
+                    )
                 )
 
     def write(self, vals):
         if "ticket_id" in vals:
             received = self.filtered(
-                lambda o: o.ticket_id.id != vals["ticket_id"]
-                and any(p.state == "done" for p in o.picking_ids)
+                lambda o: (
+                    o.ticket_id.id != vals["ticket_id"]
+                    and any(p.state == "done" for p in o.picking_ids)
+                )
             )
             if received:
                 raise UserError(

@@ -8,7 +8,6 @@ class PurchaseOrderLine(models.Model):
 
     ticket_id = fields.Many2one(
         comodel_name="helpdesk.ticket",
-        string="Ticket",
         compute="_compute_ticket_id",
         store=True,
         readonly=False,

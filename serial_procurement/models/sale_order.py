@@ -12,7 +12,6 @@ class SaleOrder(models.Model):
 
     ticket_id = fields.Many2one(
         comodel_name="helpdesk.ticket",
-        string="Ticket",
         copy=False,
         index="btree_not_null",
         tracking=True,
@@ -46,8 +45,12 @@ class SaleOrder(models.Model):
             ticket = order.ticket_id
             if ticket and ticket.company_id and ticket.company_id != order.company_id:
                 raise ValidationError(
-                    _("The ticket %(ticket)s belongs to another company than %(order)s.",
-                      ticket=ticket.display_name, order=order.name)
+                    _(
+                        "The ticket %(ticket)s belongs to another company than "
+                        "%(order)s.",
+                        ticket=ticket.display_name,
+                        order=order.name,
+                    )
                 )
 
     def _serial_is_fully_invoiced(self):
@@ -59,8 +62,12 @@ class SaleOrder(models.Model):
             return False
         for line in product_lines:
             rounding = line.product_uom.rounding
-            if float_compare(line.qty_invoiced, line.product_uom_qty,
-                             precision_rounding=rounding) < 0:
+            if (
+                float_compare(
+                    line.qty_invoiced, line.product_uom_qty, precision_rounding=rounding
+                )
+                < 0
+            ):
                 return False
         return all(
             float_compare(line.qty_invoiced, 0.0, precision_digits=2) <= 0
@@ -68,11 +75,13 @@ class SaleOrder(models.Model):
         )
 
     def _check_ticket_before_invoicing(self):
-        """Refuse to invoice an estimate of serial-required products without a ticket."""
+        """Refuse invoicing an estimate of serial-required products without ticket."""
         blocked = self.filtered(
-            lambda o: o.company_id.serial_block_direct_invoice
-            and not o.ticket_id
-            and o.serial_required
+            lambda o: (
+                o.company_id.serial_block_direct_invoice
+                and not o.ticket_id
+                and o.serial_required
+            )
         )
         if blocked:
             raise UserError(
@@ -96,10 +105,13 @@ class SaleOrder(models.Model):
             if not line.display_type and not line.is_downpayment
         )
         return {
-            "name": _("%(order)s - %(customer)s", order=self.name,
-                      customer=self.partner_id.display_name),
-            "description": Markup("<p>%s</p><ul>%s</ul>") % (
-                _("Estimate %s", self.name), items),
+            "name": _(
+                "%(order)s - %(customer)s",
+                order=self.name,
+                customer=self.partner_id.display_name,
+            ),
+            "description": Markup("<p>%s</p><ul>%s</ul>")
+            % (_("Estimate %s", self.name), items),
             "partner_id": self.partner_id.id,
             "partner_name": self.partner_id.name,
             "partner_email": self.partner_id.email,

@@ -20,14 +20,18 @@ class SaleOrderLine(models.Model):
         help="Amount of the line on the ticket; a deposit counts negative.",
     )
 
-    @api.depends("price_total", "invoice_lines.parent_state", "invoice_lines.price_total")
+    @api.depends(
+        "price_total", "invoice_lines.parent_state", "invoice_lines.price_total"
+    )
     def _compute_serial_charge_amount(self):
         for line in self:
             if line.is_downpayment and not line.display_type:
                 deposit_lines = line.invoice_lines.filtered(
-                    lambda aml: aml.parent_state == "posted"
-                    and aml.move_id.move_type == "out_invoice"
-                    and aml.move_id._is_serial_deposit_invoice()
+                    lambda aml: (
+                        aml.parent_state == "posted"
+                        and aml.move_id.move_type == "out_invoice"
+                        and aml.move_id._is_serial_deposit_invoice()
+                    )
                 )
                 line.serial_charge_amount = -sum(deposit_lines.mapped("price_total"))
             else:
@@ -40,7 +44,11 @@ class SaleOrderLine(models.Model):
             return False
         if self.is_downpayment:
             return float_compare(self.qty_invoiced, 0.0, precision_digits=2) > 0
-        return float_compare(
-            self.qty_invoiced, self.product_uom_qty,
-            precision_rounding=self.product_uom.rounding,
-        ) < 0
+        return (
+            float_compare(
+                self.qty_invoiced,
+                self.product_uom_qty,
+                precision_rounding=self.product_uom.rounding,
+            )
+            < 0
+        )

@@ -6,13 +6,14 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools import serial_parser
+
 
 class StockLot(models.Model):
     _inherit = "stock.lot"
 
     ticket_id = fields.Many2one(
         comodel_name="helpdesk.ticket",
-        string="Ticket",
         index="btree_not_null",
         tracking=True,
         copy=False,
@@ -20,21 +21,18 @@ class StockLot(models.Model):
     )
     customer_id = fields.Many2one(
         comodel_name="res.partner",
-        string="Customer",
         index="btree_not_null",
         tracking=True,
         copy=False,
     )
     supplier_id = fields.Many2one(
         comodel_name="res.partner",
-        string="Supplier",
         index="btree_not_null",
         tracking=True,
         copy=False,
     )
     purchase_order_id = fields.Many2one(
         comodel_name="purchase.order",
-        string="Purchase Order",
         index="btree_not_null",
         copy=False,
         help="The purchase order this serial was received on.",
@@ -80,6 +78,19 @@ class StockLot(models.Model):
         string="Movements",
         compute="_compute_history_move_line_ids",
     )
+    needs_review = fields.Boolean(
+        tracking=True,
+        copy=False,
+        index="btree_not_null",
+        help="Added on a transaction: investigate; a retrospective receipt is "
+        "likely needed.",
+    )
+    serial_enquiry = fields.Char(
+        string="Enquiry",
+        compute="_compute_serial_enquiry",
+        search="_search_serial_enquiry",
+        help="Serial number, customer, supplier, ticket, purchase order or invoice.",
+    )
 
     @api.depends("invoice_line_ids.parent_state")
     def _compute_invoice_ids(self):
@@ -92,7 +103,8 @@ class StockLot(models.Model):
     def _compute_in_stock(self):
         for lot in self:
             lot.in_stock = any(
-                q.quantity > 0 and q.location_id.usage == "internal" for q in lot.quant_ids
+                q.quantity > 0 and q.location_id.usage == "internal"
+                for q in lot.quant_ids
             )
 
     def _search_in_stock(self, operator, value):
@@ -111,7 +123,8 @@ class StockLot(models.Model):
     @api.depends("quant_ids.quantity")
     def _compute_history_move_line_ids(self):
         move_lines = self.env["stock.move.line"].search(
-            [("lot_id", "in", self.ids), ("state", "=", "done")], order="date desc, id desc"
+            [("lot_id", "in", self.ids), ("state", "=", "done")],
+            order="date desc, id desc",
         )
         for lot in self:
             lot_lines = move_lines.filtered(lambda ml, lot=lot: ml.lot_id == lot)
@@ -121,7 +134,9 @@ class StockLot(models.Model):
             )
 
     def _action_open_serial_list(self, name):
-        action = self.env["ir.actions.actions"]._for_xml_id("stock.action_production_lot_form")
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "stock.action_production_lot_form"
+        )
         action.update(
             name=name,
             domain=[("id", "in", self.ids)],
@@ -168,7 +183,9 @@ class StockLot(models.Model):
             order_lines = ticket.sale_order_id.order_line.filtered(
                 lambda line: not line.display_type and not line.is_downpayment
             )
-            for lot in lots.filtered(lambda lot, ticket=ticket: lot.ticket_id == ticket):
+            for lot in lots.filtered(
+                lambda lot, ticket=ticket: lot.ticket_id == ticket
+            ):
                 for line in order_lines.filtered(
                     lambda line, lot=lot: line.product_id == lot.product_id
                 ):
@@ -218,21 +235,6 @@ class StockLot(models.Model):
     # Lifecycle (issue #4): serials added on a transaction, corrections
     # ------------------------------------------------------------------
 
-    needs_review = fields.Boolean(
-        string="Needs Review",
-        tracking=True,
-        copy=False,
-        index="btree_not_null",
-        help="Added on a transaction: investigate; a retrospective receipt is "
-        "likely needed.",
-    )
-    serial_enquiry = fields.Char(
-        string="Enquiry",
-        compute="_compute_serial_enquiry",
-        search="_search_serial_enquiry",
-        help="Serial number, customer, supplier, ticket, purchase order or invoice.",
-    )
-
     def _compute_serial_enquiry(self):
         for lot in self:
             lot.serial_enquiry = lot.name
@@ -247,8 +249,10 @@ class StockLot(models.Model):
         if operator not in ("ilike", "=") or not isinstance(value, str) or not value:
             return [("name", operator, value)]
         op = "=" if operator == "=" else "ilike"
-        partners = self.env["res.partner"].with_context(active_test=False)._search(
-            [("complete_name", op, value)]
+        partners = (
+            self.env["res.partner"]
+            .with_context(active_test=False)
+            ._search([("complete_name", op, value)])
         )
         tickets = self.env["helpdesk.ticket"]._search(
             ["|", ("name", op, value), ("number", op, value)]
@@ -269,9 +273,12 @@ class StockLot(models.Model):
         # ALL (the IN removes duplicates) keeps the cost below the JIT threshold.
         subquery = SQL(
             """(SELECT unnest(ARRAY(SELECT lot.id FROM stock_lot lot WHERE %(name_cond)s
-            UNION ALL SELECT lot.id FROM stock_lot lot WHERE lot.customer_id IN %(partners)s
-            UNION ALL SELECT lot.id FROM stock_lot lot WHERE lot.supplier_id IN %(partners)s
-            UNION ALL SELECT lot.id FROM stock_lot lot WHERE lot.ticket_id IN %(tickets)s
+            UNION ALL SELECT lot.id FROM stock_lot lot
+                WHERE lot.customer_id IN %(partners)s
+            UNION ALL SELECT lot.id FROM stock_lot lot
+                WHERE lot.supplier_id IN %(partners)s
+            UNION ALL SELECT lot.id FROM stock_lot lot
+                WHERE lot.ticket_id IN %(tickets)s
             UNION ALL SELECT lot.id FROM stock_lot lot
                 WHERE lot.purchase_order_id IN %(orders)s
             UNION ALL SELECT rel.lot_id FROM serial_procurement_aml_lot_rel rel
@@ -286,6 +293,28 @@ class StockLot(models.Model):
         return [("id", "in", subquery)]
 
     @api.model
+    def _serial_parse_entry(self, text, max_count=None):
+        """Serials typed, pasted or scanned, split and checked by the shared
+        parser; a refusal becomes a translated UserError."""
+        try:
+            return serial_parser.parse_serial_entry(text, max_count)
+        except serial_parser.SerialEntryError as error:
+            messages = {
+                "empty": _("Enter at least one serial number."),
+                "duplicate": _(
+                    "The same serial number is entered twice: %(serials)s.",
+                    serials=error.params.get("serials"),
+                ),
+                "too_many": _(
+                    "%(count)s serial numbers entered but only %(remaining)s unit(s) "
+                    "remain to receive.",
+                    count=error.params.get("count"),
+                    remaining=error.params.get("remaining"),
+                ),
+            }
+            raise UserError(messages[error.code]) from error
+
+    @api.model
     def _serial_create_on_transaction(self, product, names, company=None):
         """Create serials never received, for a Serial Procurement Manager only.
 
@@ -293,10 +322,13 @@ class StockLot(models.Model):
         """
         if not names:
             return self.browse()
-        if not self.env.user.has_group("serial_procurement.group_serial_procurement_manager"):
+        if not self.env.user.has_group(
+            "serial_procurement.group_serial_procurement_manager"
+        ):
             raise UserError(
                 _(
-                    "The serial number(s) %(names)s of %(product)s were never received. "
+                    "The serial number(s) %(names)s of %(product)s were never "
+                    "received. "
                     "Only a Serial Procurement Manager may add a serial on a "
                     "transaction; otherwise receive it first.",
                     names=", ".join(names),
@@ -317,9 +349,14 @@ class StockLot(models.Model):
         )
 
     def action_clear_review(self):
-        if not self.env.user.has_group("serial_procurement.group_serial_procurement_manager"):
+        if not self.env.user.has_group(
+            "serial_procurement.group_serial_procurement_manager"
+        ):
             raise UserError(
-                _("Only a Serial Procurement Manager may clear a serial to investigate.")
+                _(
+                    "Only a Serial Procurement Manager may clear a serial to "
+                    "investigate."
+                )
             )
         self.filtered("needs_review").write({"needs_review": False})
         return True
@@ -331,18 +368,23 @@ class StockLot(models.Model):
             renamed = self.filtered(lambda lot: lot.name != vals["name"])
             # sudo: a stock user may not read invoices, but the rule holds for all
             posted = renamed.sudo().filtered(
-                lambda lot: any(aml.parent_state == "posted" for aml in lot.invoice_line_ids)
+                lambda lot: any(
+                    aml.parent_state == "posted" for aml in lot.invoice_line_ids
+                )
             )
             if posted:
                 raise UserError(
                     _(
-                        "Serial %(serial)s is on posted invoice %(invoices)s and cannot be "
+                        "Serial %(serial)s is on posted invoice %(invoices)s and "
+                        "cannot be "
                         "renamed. Use Correct Serial instead.",
                         serial=posted[0].name,
                         invoices=", ".join(
-                            posted[0].invoice_line_ids.filtered(
+                            posted[0]
+                            .invoice_line_ids.filtered(
                                 lambda aml: aml.parent_state == "posted"
-                            ).move_id.mapped("name")
+                            )
+                            .move_id.mapped("name")
                         ),
                     )
                 )
@@ -360,16 +402,24 @@ class StockLot(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_serial_moved(self):
-        move_lines = self.env["stock.move.line"].sudo().search(
-            [("lot_id", "in", self.ids)], limit=20
+        move_lines = (
+            self.env["stock.move.line"]
+            .sudo()
+            .search([("lot_id", "in", self.ids)], limit=20)
         )
         if move_lines:
             lot = move_lines[0].lot_id
-            refs = sorted({ml.reference or ml.move_id.name or "" for ml in move_lines
-                           if ml.lot_id == lot})
+            refs = sorted(
+                {
+                    ml.reference or ml.move_id.name or ""
+                    for ml in move_lines
+                    if ml.lot_id == lot
+                }
+            )
             raise UserError(
                 _(
-                    "Serial %(serial)s cannot be deleted: it has stock moves (%(refs)s). "
+                    "Serial %(serial)s cannot be deleted: it has stock moves "
+                    "(%(refs)s). "
                     "Write it off with a scrap instead.",
                     serial=lot.name,
                     refs=", ".join(r for r in refs if r),

@@ -25,7 +25,9 @@ class StockMove(models.Model):
         holders._do_unreserve()
         self._do_unreserve()
         for lot in lots:
-            self._update_reserved_quantity(1, self.location_id, lot_id=lot, strict=False)
+            self._update_reserved_quantity(
+                1, self.location_id, lot_id=lot, strict=False
+            )
         self._recompute_state()
         holders._action_assign()
 
@@ -59,7 +61,9 @@ class StockMove(models.Model):
                 if isinstance(value, dict) and "id" in value:
                     vals[key] = value["id"]
             vals["ticket_id"] = ticket.id
-        self.move_line_ids.filtered(lambda ml: not ml.lot_id and not ml.lot_name).unlink()
+        self.move_line_ids.filtered(
+            lambda ml: not ml.lot_id and not ml.lot_name
+        ).unlink()
         return self.env["stock.move.line"].create(vals_list)
 
     def action_open_serial_entry(self):

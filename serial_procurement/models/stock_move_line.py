@@ -16,7 +16,6 @@ class StockMoveLine(models.Model):
 
     ticket_id = fields.Many2one(
         comodel_name="helpdesk.ticket",
-        string="Ticket",
         compute="_compute_ticket_id",
         store=True,
         readonly=False,
@@ -74,7 +73,8 @@ class StockMoveLine(models.Model):
         if missing:
             raise UserError(
                 _(
-                    "A serial number is required for purchase on every unit of:\n%(lines)s",
+                    "A serial number is required for purchase on every unit "
+                    "of:\n%(lines)s",
                     lines="\n".join(
                         self.env._(
                             "%(product)s: %(qty)s unit(s) without a serial",
@@ -96,9 +96,11 @@ class StockMoveLine(models.Model):
         if duplicates:
             raise UserError(
                 _(
-                    "The same serial number is entered twice on this receipt:\n%(lines)s",
+                    "The same serial number is entered twice on this "
+                    "receipt:\n%(lines)s",
                     lines="\n".join(
-                        f"{product.display_name}: {name}" for product, name in duplicates
+                        f"{product.display_name}: {name}"
+                        for product, name in duplicates
                     ),
                 )
             )
@@ -107,13 +109,17 @@ class StockMoveLine(models.Model):
         new_lines = self.filtered(lambda ml: ml.lot_name and not ml.lot_id)
         if not new_lines:
             return
-        existing = self.env["stock.lot"].sudo().search_fetch(
-            [
-                ("name", "in", list(set(new_lines.mapped("lot_name")))),
-                ("product_id", "in", new_lines.product_id.ids),
-                ("company_id", "in", [*new_lines.company_id.ids, False]),
-            ],
-            ["name", "product_id"],
+        existing = (
+            self.env["stock.lot"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("name", "in", list(set(new_lines.mapped("lot_name")))),
+                    ("product_id", "in", new_lines.product_id.ids),
+                    ("company_id", "in", [*new_lines.company_id.ids, False]),
+                ],
+                ["name", "product_id"],
+            )
         )
         wanted = {(ml.product_id.id, ml.lot_name) for ml in new_lines}
         clashes = [lot for lot in existing if (lot.product_id.id, lot.name) in wanted]
@@ -153,8 +159,11 @@ class StockMoveLine(models.Model):
                     )
         if errors:
             raise UserError(
-                _("Some serials are sent to a ticket that cannot take them:\n%(lines)s",
-                  lines="\n".join(errors))
+                _(
+                    "Some serials are sent to a ticket that cannot take "
+                    "them:\n%(lines)s",
+                    lines="\n".join(errors),
+                )
             )
 
     def _serial_allocate_to_tickets(self):
@@ -188,10 +197,14 @@ class StockMoveLine(models.Model):
         if missing:
             raise UserError(
                 _(
-                    "A serial number is required for sales on every unit of:\n%(lines)s",
+                    "A serial number is required for sales on every unit "
+                    "of:\n%(lines)s",
                     lines="\n".join(
-                        self.env._("%(product)s: %(qty)s unit(s) without a serial",
-                                   product=product.display_name, qty=qty)
+                        self.env._(
+                            "%(product)s: %(qty)s unit(s) without a serial",
+                            product=product.display_name,
+                            qty=qty,
+                        )
                         for product, qty in missing.items()
                     ),
                 )
@@ -201,7 +214,9 @@ class StockMoveLine(models.Model):
         """Serials typed on a transfer that were never received: a manager may
         add them (flagged to investigate); a plain user gets an error."""
         lines = self.filtered(
-            lambda ml: ml.lot_name and not ml.lot_id and ml.product_id.tracking != "none"
+            lambda ml: (
+                ml.lot_name and not ml.lot_id and ml.product_id.tracking != "none"
+            )
         )
         if not lines:
             return

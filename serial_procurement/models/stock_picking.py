@@ -56,6 +56,8 @@ class StockPicking(models.Model):
         created for a manager (to investigate); customer deliveries of products
         whose serial is required for sales need a serial on every unit."""
         lines = self._serial_outgoing_move_lines()
-        customer_lines = lines.filtered(lambda ml: ml.location_dest_id.usage == "customer")
+        customer_lines = lines.filtered(
+            lambda ml: ml.location_dest_id.usage == "customer"
+        )
         customer_lines._serial_check_required_sale()
         lines._serial_create_lots_on_transaction()

@@ -25,7 +25,9 @@ class StockScrap(models.Model):
                     ("company_id", "in", [scrap.company_id.id, False]),
                 ],
                 limit=1,
-            ) or Lot._serial_create_on_transaction(scrap.product_id, [name], scrap.company_id)
+            ) or Lot._serial_create_on_transaction(
+                scrap.product_id, [name], scrap.company_id
+            )
             scrap.write({"lot_id": lot.id, "new_serial_name": False})
 
     def action_validate(self):

@@ -14,18 +14,20 @@ class SerialProcurementSoldReport(models.Model):
     _rec_name = "serial"
     _order = "date desc, id desc"
 
-    kind = fields.Selection([("invoiced", "Invoiced"), ("delivered", "Delivered")], readonly=True)
+    kind = fields.Selection(
+        [("invoiced", "Invoiced"), ("delivered", "Delivered")], readonly=True
+    )
     lot_id = fields.Many2one("stock.lot", string="Serial Number", readonly=True)
-    serial = fields.Char(string="Serial", readonly=True)
+    serial = fields.Char(readonly=True)
     product_id = fields.Many2one("product.product", readonly=True)
-    customer_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    vendor_id = fields.Many2one("res.partner", string="Vendor", readonly=True)
+    customer_id = fields.Many2one("res.partner", readonly=True)
+    vendor_id = fields.Many2one("res.partner", readonly=True)
     date = fields.Date(readonly=True)
-    invoice_id = fields.Many2one("account.move", string="Invoice", readonly=True)
+    invoice_id = fields.Many2one("account.move", readonly=True)
     picking_id = fields.Many2one("stock.picking", string="Delivery", readonly=True)
-    sale_order_id = fields.Many2one("sale.order", string="Sale Order", readonly=True)
+    sale_order_id = fields.Many2one("sale.order", readonly=True)
     quantity = fields.Float(readonly=True)
-    amount = fields.Monetary(string="Amount", readonly=True, currency_field="currency_id")
+    amount = fields.Monetary(readonly=True, currency_field="currency_id")
     currency_id = fields.Many2one("res.currency", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
 
@@ -71,7 +73,8 @@ class SerialProcurementSoldReport(models.Model):
                        lot.id AS lot_id,
                        lot.name AS serial,
                        sml.product_id AS product_id,
-                       COALESCE(partner.commercial_partner_id, partner.id) AS customer_id,
+                       COALESCE(partner.commercial_partner_id, partner.id)
+                           AS customer_id,
                        lot.supplier_id AS vendor_id,
                        sml.date::date AS date,
                        NULL::integer AS invoice_id,
@@ -97,5 +100,9 @@ class SerialProcurementSoldReport(models.Model):
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
-            SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query())
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s)",
+                SQL.identifier(self._table),
+                self._query(),
+            )
         )

@@ -27,8 +27,12 @@ class SerialProcurementCase(TransactionCase):
         )
         cls.vendor = cls.env["res.partner"].create({"name": "Acme Distribution"})
         cls.vendor_b = cls.env["res.partner"].create({"name": "Globex Supplies"})
-        cls.firewall = cls._create_serial_product("Managed Firewall FW-200", 1200.0, 800.0, cls.vendor)
-        cls.switch = cls._create_serial_product("Switch SW-24", 300.0, 200.0, cls.vendor_b)
+        cls.firewall = cls._create_serial_product(
+            "Managed Firewall FW-200", 1200.0, 800.0, cls.vendor
+        )
+        cls.switch = cls._create_serial_product(
+            "Switch SW-24", 300.0, 200.0, cls.vendor_b
+        )
         cls.service = cls.env["product.product"].create(
             {
                 "name": "Installation",
@@ -55,13 +59,17 @@ class SerialProcurementCase(TransactionCase):
                 "standard_price": cost,
                 "taxes_id": [Command.clear()],
                 "supplier_taxes_id": [Command.clear()],
-                "seller_ids": [Command.create({"partner_id": vendor.id, "price": cost})],
+                "seller_ids": [
+                    Command.create({"partner_id": vendor.id, "price": cost})
+                ],
             }
         )
 
     @classmethod
     def _create_user(cls, login, groups):
-        return new_test_user(cls.env, login=login, groups=groups, company_id=cls.company.id)
+        return new_test_user(
+            cls.env, login=login, groups=groups, company_id=cls.company.id
+        )
 
     # ------------------------------------------------------------------
     # Flow helpers
@@ -117,7 +125,9 @@ class SerialProcurementCase(TransactionCase):
         return picking.button_validate()
 
     def _receive(self, purchase, product, serials, ticket=False):
-        picking = purchase.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+        picking = purchase.picking_ids.filtered(
+            lambda p: p.state not in ("done", "cancel")
+        )
         self._enter_serials(picking, product, serials, ticket=ticket)
         self._validate(picking)
         return picking

@@ -10,7 +10,11 @@ class TestCorrections(SerialLifecycleCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.ticket = cls.env["helpdesk.ticket"].create(
-            {"name": "Router for Lifecycle", "description": "x", "partner_id": cls.customer.id}
+            {
+                "name": "Router for Lifecycle",
+                "description": "x",
+                "partner_id": cls.customer.id,
+            }
         )
 
     # ------------------------------------------------------------- rename
@@ -52,7 +56,11 @@ class TestCorrections(SerialLifecycleCommon):
 
     def test_unlink_without_moves(self):
         lot = self.env["stock.lot"].create(
-            {"name": "C-03", "product_id": self.product.id, "company_id": self.company.id}
+            {
+                "name": "C-03",
+                "product_id": self.product.id,
+                "company_id": self.company.id,
+            }
         )
         lot.unlink()
         self.assertFalse(lot.exists())
@@ -60,7 +68,9 @@ class TestCorrections(SerialLifecycleCommon):
     def test_unlink_refused_with_moves(self):
         lot = self._adjust_in(self.product, ["C-04"])
         ref = self.env["stock.move.line"].search([("lot_id", "=", lot.id)]).reference
-        with self.assertRaisesRegex(UserError, "cannot be deleted.*stock moves") as catcher:
+        with self.assertRaisesRegex(
+            UserError, "cannot be deleted.*stock moves"
+        ) as catcher:
             lot.unlink()
         self.assertIn(ref, str(catcher.exception))
         self.assertTrue(lot.exists())
@@ -90,7 +100,9 @@ class TestCorrections(SerialLifecycleCommon):
         self.assertEqual(right.ticket_id, self.ticket)
         self.assertEqual(right.customer_id, self.customer)
         self.assertEqual(right.supplier_id, self.vendor)
-        self.assertEqual(self.product.with_context(location=self.shelf.id).qty_available, 1)
+        self.assertEqual(
+            self.product.with_context(location=self.shelf.id).qty_available, 1
+        )
         self.assertEqual(
             self.env["stock.quant"]._get_available_quantity(
                 self.product, self.shelf, lot_id=right, strict=True
@@ -124,7 +136,11 @@ class TestCorrections(SerialLifecycleCommon):
 
     def test_correct_serial_not_on_hand_refused(self):
         wrong = self.env["stock.lot"].create(
-            {"name": "C-08", "product_id": self.product.id, "company_id": self.company.id}
+            {
+                "name": "C-08",
+                "product_id": self.product.id,
+                "company_id": self.company.id,
+            }
         )
         lots = self._lot_count()
         with self.assertRaisesRegex(UserError, "not on hand"):

@@ -43,7 +43,9 @@ class TestBatchExpiry(SerialLifecycleCommon):
         self.assertIn('name="expiration_date"', history)
         html = (
             self.env["ir.actions.report"]
-            ._render_qweb_html("serial_procurement.action_report_serial_history", roll_a.ids)[0]
+            ._render_qweb_html(
+                "serial_procurement.action_report_serial_history", roll_a.ids
+            )[0]
             .decode()
         )
         self.assertIn("ROLL-A", html)

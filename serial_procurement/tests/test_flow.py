@@ -10,7 +10,9 @@ class TestProcurementFlow(SerialProcurementCase):
     """Seed 000, step by step: estimate -> ticket -> deposit -> purchase ->
     receive onto the ticket -> invoice -> serial history."""
 
-    def _run_until_received(self, deposit=None, deposit_type="fixed", serials="FW-A1\nFW-A2"):
+    def _run_until_received(
+        self, deposit=None, deposit_type="fixed", serials="FW-A1\nFW-A2"
+    ):
         order = self._create_quotation([(self.firewall, 2)])
         ticket = self._create_ticket(order)
         if deposit:
@@ -29,7 +31,9 @@ class TestProcurementFlow(SerialProcurementCase):
         self.assertEqual(action["res_model"], "helpdesk.ticket")
         self.assertEqual(order.state, "sale", "the approved estimate is confirmed")
         self.assertEqual(order.ticket_id, ticket)
-        self.assertEqual(ticket.sale_order_id, order, "the estimate is linked on the ticket")
+        self.assertEqual(
+            ticket.sale_order_id, order, "the estimate is linked on the ticket"
+        )
         self.assertEqual(ticket.partner_id, self.customer)
         self.assertIn(order.name, ticket.name)
         self.assertIn("Managed Firewall FW-200", str(ticket.description))
@@ -39,7 +43,12 @@ class TestProcurementFlow(SerialProcurementCase):
         # Calling it again returns the same ticket.
         again = order.action_create_ticket()
         self.assertEqual(again["res_id"], ticket.id)
-        self.assertEqual(self.env["helpdesk.ticket"].search_count([("sale_order_id", "=", order.id)]), 1)
+        self.assertEqual(
+            self.env["helpdesk.ticket"].search_count(
+                [("sale_order_id", "=", order.id)]
+            ),
+            1,
+        )
 
     def test_02_billing_status_change_is_tracked_in_chatter(self):
         order = self._create_quotation([(self.firewall, 1)])
@@ -65,20 +74,34 @@ class TestProcurementFlow(SerialProcurementCase):
     def test_03_take_partial_deposit(self):
         order = self._create_quotation([(self.firewall, 2)])
         ticket = self._create_ticket(order)
-        self.assertEqual(ticket.action_take_deposit()["res_model"], "serial.procurement.deposit.wizard")
+        self.assertEqual(
+            ticket.action_take_deposit()["res_model"],
+            "serial.procurement.deposit.wizard",
+        )
         deposit = self._take_deposit(ticket, 1000.0, journal=self.bank_journal)
         self.assertEqual(deposit.state, "posted")
         self.assertAlmostEqual(deposit.amount_total, 1000.0)
-        self.assertIn(deposit.payment_state, ("in_payment", "paid"), "payment registered")
-        self.assertIn(deposit, ticket.invoice_ids, "deposit invoice linked to the ticket")
+        self.assertIn(
+            deposit.payment_state, ("in_payment", "paid"), "payment registered"
+        )
+        self.assertIn(
+            deposit, ticket.invoice_ids, "deposit invoice linked to the ticket"
+        )
         self.assertEqual(ticket.deposit_invoice_ids, deposit)
         self.assertAlmostEqual(ticket.deposit_amount, 1000.0)
         self.assertEqual(ticket.billing_status, "partial")
         deposit_charge = ticket.charge_line_ids.filtered("is_downpayment")
-        self.assertAlmostEqual(sum(deposit_charge.mapped("serial_charge_amount")), -1000.0,
-                               msg="the deposit shows as a negative charge")
+        self.assertAlmostEqual(
+            sum(deposit_charge.mapped("serial_charge_amount")),
+            -1000.0,
+            msg="the deposit shows as a negative charge",
+        )
         # Odoo's own down-payment mechanism: a down-payment line on the order.
-        self.assertTrue(order.order_line.filtered(lambda l: l.is_downpayment and not l.display_type))
+        self.assertTrue(
+            order.order_line.filtered(
+                lambda line: line.is_downpayment and not line.display_type
+            )
+        )
 
     def test_04_several_deposits_and_percentage(self):
         order = self._create_quotation([(self.firewall, 2)])
@@ -91,7 +114,9 @@ class TestProcurementFlow(SerialProcurementCase):
     # -- step 3: purchase ------------------------------------------------------
 
     def test_05_create_purchase_orders_per_vendor_once(self):
-        order = self._create_quotation([(self.firewall, 2), (self.switch, 3), (self.service, 1)])
+        order = self._create_quotation(
+            [(self.firewall, 2), (self.switch, 3), (self.service, 1)]
+        )
         ticket = self._create_ticket(order)
         ticket.action_create_purchase_orders()
         purchases = ticket.purchase_order_ids
@@ -104,7 +129,9 @@ class TestProcurementFlow(SerialProcurementCase):
         self.assertEqual(fw_po.ticket_id, ticket)
         self.assertEqual(fw_po.order_line.ticket_id, ticket)
         ticket.action_create_purchase_orders()
-        self.assertEqual(ticket.purchase_order_ids, purchases, "calling again creates nothing")
+        self.assertEqual(
+            ticket.purchase_order_ids, purchases, "calling again creates nothing"
+        )
 
     # -- step 4: receive onto the ticket -----------------------------------
 
@@ -113,17 +140,23 @@ class TestProcurementFlow(SerialProcurementCase):
         self.assertEqual(picking.state, "done")
         lots = ticket.lot_ids
         self.assertEqual(sorted(lots.mapped("name")), ["FW-A1", "FW-A2"])
-        line = order.order_line.filtered(lambda l: l.product_id == self.firewall)
+        line = order.order_line.filtered(lambda line: line.product_id == self.firewall)
         for lot in lots:
             self.assertEqual(lot.ticket_id, ticket)
             self.assertEqual(lot.customer_id, self.customer)
             self.assertEqual(lot.supplier_id, self.vendor)
             self.assertEqual(lot.purchase_order_id, purchase)
             self.assertEqual(lot.sale_line_id, line)
-        self.assertEqual(line.serial_lot_ids, lots, "serials assigned to the pending charge")
-        delivery = order.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
+        self.assertEqual(
+            line.serial_lot_ids, lots, "serials assigned to the pending charge"
+        )
+        delivery = order.picking_ids.filtered(
+            lambda p: p.picking_type_code == "outgoing"
+        )
         self.assertEqual(delivery.state, "assigned")
-        self.assertEqual(delivery.move_line_ids.lot_id, lots, "the delivery reserves those serials")
+        self.assertEqual(
+            delivery.move_line_ids.lot_id, lots, "the delivery reserves those serials"
+        )
         self.assertIn(picking, ticket.receipt_ids)
         # Nothing left to buy.
         ticket.action_create_purchase_orders()
@@ -131,14 +164,18 @@ class TestProcurementFlow(SerialProcurementCase):
 
     def test_07_delivery_reserves_ticket_serials_not_older_stock(self):
         # Older stock of the same product exists before the ticket's units arrive.
-        old_lot = self.env["stock.lot"].create({"name": "OLD-1", "product_id": self.firewall.id})
+        old_lot = self.env["stock.lot"].create(
+            {"name": "OLD-1", "product_id": self.firewall.id}
+        )
         self.env["stock.quant"]._update_available_quantity(
             self.firewall, self.stock_location, 1, lot_id=old_lot
         )
         order = self._create_quotation([(self.firewall, 1)])
         ticket = self._create_ticket(order)
         delivery = order.picking_ids
-        self.assertEqual(delivery.move_line_ids.lot_id, old_lot, "core reserved the old unit")
+        self.assertEqual(
+            delivery.move_line_ids.lot_id, old_lot, "core reserved the old unit"
+        )
         purchase = self._purchase(ticket)
         self._receive(purchase, self.firewall, "NEW-1")
         self.assertEqual(delivery.move_line_ids.lot_id.name, "NEW-1")
@@ -150,21 +187,36 @@ class TestProcurementFlow(SerialProcurementCase):
         action = ticket.action_make_invoice()
         invoice = self.env["account.move"].browse(action["res_id"])
         self.assertEqual(invoice.state, "posted")
-        self.assertEqual(invoice.ticket_id, ticket, "the ticket is linked on the invoice")
-        fw_line = invoice.invoice_line_ids.filtered(lambda l: l.product_id == self.firewall)
+        self.assertEqual(
+            invoice.ticket_id, ticket, "the ticket is linked on the invoice"
+        )
+        fw_line = invoice.invoice_line_ids.filtered(
+            lambda line: line.product_id == self.firewall
+        )
         self.assertEqual(fw_line.lot_ids, ticket.lot_ids, "serials on the line items")
-        deposit_line = invoice.invoice_line_ids.filtered(lambda l: l.is_downpayment)
-        self.assertAlmostEqual(sum(deposit_line.mapped("price_subtotal")), -1000.0,
-                               msg="the deposit appears as a negative line")
+        deposit_line = invoice.invoice_line_ids.filtered(
+            lambda line: line.is_downpayment
+        )
+        self.assertAlmostEqual(
+            sum(deposit_line.mapped("price_subtotal")),
+            -1000.0,
+            msg="the deposit appears as a negative line",
+        )
         self.assertAlmostEqual(invoice.amount_total, 1400.0)
-        self.assertEqual(invoice.payment_state, "not_paid", "a balance remains to collect")
+        self.assertEqual(
+            invoice.payment_state, "not_paid", "a balance remains to collect"
+        )
         self.assertEqual(ticket.billing_status, "invoiced")
-        self.assertEqual(len(ticket.invoice_ids), 2, "deposit and balance invoices linked")
+        self.assertEqual(
+            len(ticket.invoice_ids), 2, "deposit and balance invoices linked"
+        )
         self.assertFalse(ticket.charge_line_ids, "no pending charge left")
         # Printed on the invoice PDF.
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "account.report_invoice", invoice.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("account.report_invoice", invoice.ids)[0]
+            .decode()
+        )
         self.assertIn("FW-A1", html)
         self.assertIn("FW-A2", html)
 
@@ -172,15 +224,21 @@ class TestProcurementFlow(SerialProcurementCase):
         _order, ticket, _purchase, _picking = self._run_until_received(
             deposit=100.0, deposit_type="percentage"
         )
-        invoice = self.env["account.move"].browse(ticket.action_make_invoice()["res_id"])
+        invoice = self.env["account.move"].browse(
+            ticket.action_make_invoice()["res_id"]
+        )
         self.assertAlmostEqual(invoice.amount_total, 0.0)
-        self.assertEqual(invoice.payment_state, "paid", "a zero balance closes the invoice")
+        self.assertEqual(
+            invoice.payment_state, "paid", "a zero balance closes the invoice"
+        )
         self.assertEqual(ticket.billing_status, "invoiced")
 
     def test_10_no_deposit(self):
         _order, ticket, _purchase, _picking = self._run_until_received()
         self.assertEqual(ticket.billing_status, "to_invoice")
-        invoice = self.env["account.move"].browse(ticket.action_make_invoice()["res_id"])
+        invoice = self.env["account.move"].browse(
+            ticket.action_make_invoice()["res_id"]
+        )
         self.assertAlmostEqual(invoice.amount_total, 2400.0)
         self.assertFalse(invoice.invoice_line_ids.filtered("is_downpayment"))
         self.assertEqual(ticket.billing_status, "invoiced")
@@ -189,8 +247,10 @@ class TestProcurementFlow(SerialProcurementCase):
 
     def test_11_serial_history(self):
         order, ticket, purchase, picking = self._run_until_received(deposit=500.0)
-        invoice = self.env["account.move"].browse(ticket.action_make_invoice()["res_id"])
-        lot = ticket.lot_ids.filtered(lambda l: l.name == "FW-A1")
+        invoice = self.env["account.move"].browse(
+            ticket.action_make_invoice()["res_id"]
+        )
+        lot = ticket.lot_ids.filtered(lambda line: line.name == "FW-A1")
         action = lot.action_open_serial_history()
         self.assertEqual((action["res_model"], action["res_id"]), ("stock.lot", lot.id))
         self.assertEqual(lot.product_id, self.firewall)
@@ -210,7 +270,9 @@ class TestProcurementFlow(SerialProcurementCase):
         self.assertEqual(invoice.action_view_serials()["res_model"], "stock.lot")
         self.assertEqual(ticket.action_view_serials()["res_model"], "stock.lot")
         # After delivery the serial is at the customer, no longer in stock.
-        delivery = order.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
+        delivery = order.picking_ids.filtered(
+            lambda p: p.picking_type_code == "outgoing"
+        )
         self._validate(delivery)
         lot.invalidate_recordset()
         self.assertFalse(lot.in_stock)
@@ -227,7 +289,9 @@ class TestProcurementFlow(SerialProcurementCase):
             {
                 "partner_id": self.vendor.id,
                 "ticket_id": ticket_a.id,
-                "order_line": [(0, 0, {"product_id": self.firewall.id, "product_qty": 2})],
+                "order_line": [
+                    (0, 0, {"product_id": self.firewall.id, "product_qty": 2})
+                ],
             }
         )
         purchase.button_confirm()
@@ -235,7 +299,9 @@ class TestProcurementFlow(SerialProcurementCase):
         self._enter_serials(picking, self.firewall, "SN-A")
         self._enter_serials(picking, self.firewall, "SN-B", ticket=ticket_b)
         self.assertEqual(
-            sorted(picking.move_line_ids.mapped(lambda ml: (ml.lot_name, ml.ticket_id.id))),
+            sorted(
+                picking.move_line_ids.mapped(lambda ml: (ml.lot_name, ml.ticket_id.id))
+            ),
             [("SN-A", ticket_a.id), ("SN-B", ticket_b.id)],
         )
         self._validate(picking)
@@ -249,7 +315,9 @@ class TestProcurementFlow(SerialProcurementCase):
         purchase = self.env["purchase.order"].create(
             {
                 "partner_id": self.vendor.id,
-                "order_line": [(0, 0, {"product_id": self.firewall.id, "product_qty": 1})],
+                "order_line": [
+                    (0, 0, {"product_id": self.firewall.id, "product_qty": 1})
+                ],
             }
         )
         purchase.button_confirm()
@@ -265,7 +333,9 @@ class TestProcurementFlow(SerialProcurementCase):
         purchase = self.env["purchase.order"].create(
             {
                 "partner_id": self.vendor.id,
-                "order_line": [(0, 0, {"product_id": self.firewall.id, "product_qty": 2})],
+                "order_line": [
+                    (0, 0, {"product_id": self.firewall.id, "product_qty": 2})
+                ],
             }
         )
         purchase.button_confirm()
@@ -274,10 +344,14 @@ class TestProcurementFlow(SerialProcurementCase):
         self.assertEqual(purchase.order_line.ticket_id, ticket)
         self.assertEqual(ticket.purchase_order_ids, purchase)
         ticket.action_create_purchase_orders()
-        self.assertEqual(ticket.purchase_order_ids, purchase, "already on an open purchase order")
+        self.assertEqual(
+            ticket.purchase_order_ids, purchase, "already on an open purchase order"
+        )
         self._receive(purchase, self.firewall, "H-1, H-2")
         self.assertEqual(sorted(ticket.lot_ids.mapped("name")), ["H-1", "H-2"])
-        invoice = self.env["account.move"].browse(ticket.action_make_invoice()["res_id"])
+        invoice = self.env["account.move"].browse(
+            ticket.action_make_invoice()["res_id"]
+        )
         self.assertEqual(invoice.invoice_line_ids.lot_ids, ticket.lot_ids)
 
     def test_15_bulk_paste_separators_and_scanner(self):

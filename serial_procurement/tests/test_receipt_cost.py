@@ -16,7 +16,9 @@ class TestReceiptCost(SerialProcurementCase):
         purchase = self._purchase(ticket)
         picking = purchase.picking_ids
         serials = "\n".join(f"Q{count}-{onto_ticket:d}-{i:04d}" for i in range(count))
-        self._enter_serials(picking, self.firewall, serials, ticket=ticket if onto_ticket else None)
+        self._enter_serials(
+            picking, self.firewall, serials, ticket=ticket if onto_ticket else None
+        )
         if not onto_ticket:
             picking.move_line_ids.ticket_id = False
         picking.move_ids.picked = True
@@ -43,5 +45,6 @@ class TestReceiptCost(SerialProcurementCase):
         self.assertLessEqual(
             abs(extra[100] - extra[10]),
             2,
-            f"ticket allocation must not cost queries per serial: extra queries {extra}",
+            f"ticket allocation must not cost queries per serial: extra queries "
+            f"{extra}",
         )

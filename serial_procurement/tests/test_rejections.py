@@ -35,14 +35,18 @@ class TestRejections(SerialProcurementCase):
         before = self._counts()
         with self.assertRaisesRegex(UserError, "Create a ticket"):
             order._create_invoices()
-        wizard = self.env["sale.advance.payment.inv"].with_context(
-            active_model="sale.order", active_ids=order.ids
-        ).create({"advance_payment_method": "delivered"})
+        wizard = (
+            self.env["sale.advance.payment.inv"]
+            .with_context(active_model="sale.order", active_ids=order.ids)
+            .create({"advance_payment_method": "delivered"})
+        )
         with self.assertRaisesRegex(UserError, "Create a ticket"):
             wizard.create_invoices()
-        down_payment = self.env["sale.advance.payment.inv"].with_context(
-            active_model="sale.order", active_ids=order.ids
-        ).create({"advance_payment_method": "percentage", "amount": 10})
+        down_payment = (
+            self.env["sale.advance.payment.inv"]
+            .with_context(active_model="sale.order", active_ids=order.ids)
+            .create({"advance_payment_method": "percentage", "amount": 10})
+        )
         with self.assertRaisesRegex(UserError, "Create a ticket"):
             down_payment.create_invoices()
         self.assertNothingWritten(before)
@@ -104,7 +108,9 @@ class TestRejections(SerialProcurementCase):
             self._deposit_wizard(ticket, 500.0).action_confirm()
         self.assertNothingWritten(before)
         self._take_deposit(ticket, 400.0)
-        self.assertAlmostEqual(ticket.deposit_amount, 2400.0, msg="up to the total is fine")
+        self.assertAlmostEqual(
+            ticket.deposit_amount, 2400.0, msg="up to the total is fine"
+        )
 
     def test_deposit_cancelled_order(self):
         order, ticket = self._ticket()
@@ -116,7 +122,11 @@ class TestRejections(SerialProcurementCase):
 
     def test_deposit_ticket_without_order(self):
         ticket = self.env["helpdesk.ticket"].create(
-            {"name": "Printer jam", "description": "No estimate", "partner_id": self.customer.id}
+            {
+                "name": "Printer jam",
+                "description": "No estimate",
+                "partner_id": self.customer.id,
+            }
         )
         self.assertEqual(ticket.billing_status, "no")
         before = self._counts()
@@ -192,7 +202,9 @@ class TestRejections(SerialProcurementCase):
         self.assertNothingWritten(before)
 
     def test_receipt_existing_serial(self):
-        self.env["stock.lot"].create({"name": "EXIST-1", "product_id": self.firewall.id})
+        self.env["stock.lot"].create(
+            {"name": "EXIST-1", "product_id": self.firewall.id}
+        )
         _ticket, picking = self._receipt()
         with self.assertRaisesRegex(UserError, "EXIST-1"):
             self._entry(picking, "EXIST-1, NEW-2")
@@ -223,7 +235,9 @@ class TestRejections(SerialProcurementCase):
             {
                 "partner_id": self.vendor.id,
                 "ticket_id": ticket.id,
-                "order_line": [(0, 0, {"product_id": self.firewall.id, "product_qty": 2})],
+                "order_line": [
+                    (0, 0, {"product_id": self.firewall.id, "product_qty": 2})
+                ],
             }
         )
         purchase.button_confirm()
@@ -256,7 +270,9 @@ class TestRejections(SerialProcurementCase):
         self._entry(picking, "P-1")
         picking.move_ids.quantity = 1
         picking.with_context(cancel_backorder=False).move_ids.picked = True
-        picking.with_context(skip_backorder=True, picking_ids_not_to_backorder=picking.ids).button_validate()
+        picking.with_context(
+            skip_backorder=True, picking_ids_not_to_backorder=picking.ids
+        ).button_validate()
         self.assertEqual(len(ticket.lot_ids), 1)
         before = self._counts()
         with self.assertRaisesRegex(UserError, "Managed Firewall FW-200: 1 of 2"):

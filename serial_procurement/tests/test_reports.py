@@ -10,14 +10,22 @@ class TestReports(SerialLifecycleCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.ticket = cls.env["helpdesk.ticket"].create(
-            {"name": "Broken firewall", "description": "x", "partner_id": cls.customer.id}
+            {
+                "name": "Broken firewall",
+                "description": "x",
+                "partner_id": cls.customer.id,
+            }
         )
         cls.order = cls.env["purchase.order"].create(
             {
                 "partner_id": cls.vendor.id,
                 "order_line": [
                     Command.create(
-                        {"product_id": cls.product.id, "product_qty": 1, "price_unit": 10}
+                        {
+                            "product_id": cls.product.id,
+                            "product_qty": 1,
+                            "price_unit": 10,
+                        }
                     )
                 ],
             }
@@ -69,7 +77,9 @@ class TestReports(SerialLifecycleCommon):
         self.assertEqual(delivered.picking_id, picking)
         self.assertEqual(delivered.customer_id, self.customer)
         # searchable by serial, groupable by customer
-        self.assertEqual(Report.search([("serial", "ilike", "H-2")]).lot_id, self.lots[1])
+        self.assertEqual(
+            Report.search([("serial", "ilike", "H-2")]).lot_id, self.lots[1]
+        )
         groups = Report.read_group(
             [("lot_id", "in", self.lots.ids)], ["quantity:sum"], ["customer_id"]
         )
@@ -84,7 +94,9 @@ class TestReports(SerialLifecycleCommon):
         other = self.env["res.company"].create({"name": "Other Serial Co"})
         self.env.user.company_ids |= other
         env2 = self.env(context=dict(self.env.context, allowed_company_ids=[other.id]))
-        warehouse = env2["stock.warehouse"].search([("company_id", "=", other.id)], limit=1)
+        warehouse = env2["stock.warehouse"].search(
+            [("company_id", "=", other.id)], limit=1
+        )
         lot = env2["stock.lot"].create(
             {"name": "MC-1", "product_id": self.product.id, "company_id": other.id}
         )
@@ -129,9 +141,13 @@ class TestReports(SerialLifecycleCommon):
         self.assertEqual(picking.state, "done")
         self.env.flush_all()
         self.assertTrue(Report.sudo().search([("serial", "=", "MC-1")]))
-        self.assertTrue(Report.with_user(self.user).search([("serial", "=", "H-1")]) is not None)
+        self.assertTrue(
+            Report.with_user(self.user).search([("serial", "=", "H-1")]) is not None
+        )
         self.assertFalse(Report.with_user(self.user).search([("serial", "=", "MC-1")]))
-        rule = self.env.ref("serial_procurement.serial_procurement_sold_report_rule_company")
+        rule = self.env.ref(
+            "serial_procurement.serial_procurement_sold_report_rule_company"
+        )
         self.assertIn("company_ids", rule.domain_force)
 
 
@@ -140,13 +156,21 @@ class TestSerialEnquiry(SerialLifecycleCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.ticket = cls.env["helpdesk.ticket"].create(
-            {"name": "Quokka network outage", "description": "x", "partner_id": cls.customer.id}
+            {
+                "name": "Quokka network outage",
+                "description": "x",
+                "partner_id": cls.customer.id,
+            }
         )
         cls.order = cls.env["purchase.order"].create({"partner_id": cls.vendor.id})
         names = ["E-CUST", "E-SUPP", "E-TICK", "E-PO", "E-INV", "E-NONE"]
         cls.lots = {
             name: cls.env["stock.lot"].create(
-                {"name": name, "product_id": cls.product.id, "company_id": cls.company.id}
+                {
+                    "name": name,
+                    "product_id": cls.product.id,
+                    "company_id": cls.company.id,
+                }
             )
             for name in names
         }
@@ -184,9 +208,13 @@ class TestSerialEnquiry(SerialLifecycleCommon):
 
     def test_enquiry_search_view_and_indexes(self):
         action = self.env.ref("serial_procurement.stock_lot_action_enquiry")
-        arch = self.env["stock.lot"].get_view(action.search_view_id.id, "search")["arch"]
+        arch = self.env["stock.lot"].get_view(action.search_view_id.id, "search")[
+            "arch"
+        ]
         self.assertIn('name="serial_enquiry"', arch)
-        self.env.cr.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'stock_lot'")
+        self.env.cr.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'stock_lot'"
+        )
         indexes = " ".join(row[0] for row in self.env.cr.fetchall())
         for column in ("customer_id", "supplier_id", "ticket_id", "purchase_order_id"):
             self.assertIn(f"({column})", indexes)

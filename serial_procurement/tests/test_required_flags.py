@@ -1,6 +1,7 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.exceptions import UserError
+from odoo.tools.safe_eval import safe_eval
 
 from .common_lifecycle import SerialLifecycleCommon
 
@@ -40,7 +41,9 @@ class TestRequiredFlags(SerialLifecycleCommon):
 
     def test_delivery_without_serial_refused(self):
         picking = self._delivery()
-        self._set_lines(picking, [{"lot_id": self.lots[0].id, "quantity": 1}, {"quantity": 1}])
+        self._set_lines(
+            picking, [{"lot_id": self.lots[0].id, "quantity": 1}, {"quantity": 1}]
+        )
         with self.assertRaisesRegex(UserError, "required for sales on every unit"):
             picking._action_done()
         self.assertNotEqual(picking.state, "done")
@@ -63,7 +66,10 @@ class TestRequiredFlags(SerialLifecycleCommon):
         picking = self._delivery()
         self._set_lines(
             picking,
-            [{"lot_id": self.lots[0].id, "quantity": 1}, {"lot_name": "GHOST-1", "quantity": 1}],
+            [
+                {"lot_id": self.lots[0].id, "quantity": 1},
+                {"lot_name": "GHOST-1", "quantity": 1},
+            ],
         )
         picking.with_user(self.manager)._action_done()
         self.assertEqual(picking.state, "done")
@@ -76,7 +82,10 @@ class TestRequiredFlags(SerialLifecycleCommon):
         picking = self._delivery()
         self._set_lines(
             picking,
-            [{"lot_id": self.lots[0].id, "quantity": 1}, {"lot_name": "GHOST-2", "quantity": 1}],
+            [
+                {"lot_id": self.lots[0].id, "quantity": 1},
+                {"lot_name": "GHOST-2", "quantity": 1},
+            ],
         )
         count = self._lot_count()
         with self.assertRaisesRegex(UserError, "Only a Serial Procurement Manager"):
@@ -110,7 +119,9 @@ class TestRequiredFlags(SerialLifecycleCommon):
         self.assertEqual(invoice.state, "posted")
 
     def test_invoice_never_received_serial_by_manager(self):
-        invoice = self._invoice(self.product, 2, lots=self.lots[0], new_serial_names="NEW-77")
+        invoice = self._invoice(
+            self.product, 2, lots=self.lots[0], new_serial_names="NEW-77"
+        )
         invoice.with_user(self.manager).action_post()
         self.assertEqual(invoice.state, "posted")
         new_lot = self.env["stock.lot"].search([("name", "=", "NEW-77")])
@@ -125,7 +136,9 @@ class TestRequiredFlags(SerialLifecycleCommon):
         self.assertFalse(self.lots[1].needs_review)
 
     def test_invoice_never_received_serial_by_user_refused(self):
-        invoice = self._invoice(self.product, 2, lots=self.lots[0], new_serial_names="NEW-88")
+        invoice = self._invoice(
+            self.product, 2, lots=self.lots[0], new_serial_names="NEW-88"
+        )
         count = self._lot_count()
         with self.assertRaisesRegex(UserError, "Only a Serial Procurement Manager"):
             invoice.with_user(self.user).action_post()
@@ -149,7 +162,7 @@ class TestRequiredFlags(SerialLifecycleCommon):
             ._serial_create_on_transaction(self.product, ["GHOST-9"])
         )
         action = self.env.ref("serial_procurement.stock_lot_action_to_investigate")
-        domain = eval(action.domain)  # noqa: S307 - our own action's literal domain
+        domain = safe_eval(action.domain)
         self.assertIn(ghost, self.env["stock.lot"].search(domain))
         with self.assertRaisesRegex(UserError, "Only a Serial Procurement Manager"):
             ghost.with_user(self.user).action_clear_review()
@@ -170,7 +183,12 @@ class TestRequiredFlags(SerialLifecycleCommon):
 
     def _scrap(self, **vals):
         return self.env["stock.scrap"].create(
-            {"product_id": self.product.id, "location_id": self.stock.id, "scrap_qty": 1, **vals}
+            {
+                "product_id": self.product.id,
+                "location_id": self.stock.id,
+                "scrap_qty": 1,
+                **vals,
+            }
         )
 
     def test_scrap_never_received_serial_by_manager(self):

@@ -24,11 +24,15 @@ class TestSecurity(SerialProcurementCase):
 
     def test_groups(self):
         user_group = self.env.ref("serial_procurement.group_serial_procurement_user")
-        manager_group = self.env.ref("serial_procurement.group_serial_procurement_manager")
+        manager_group = self.env.ref(
+            "serial_procurement.group_serial_procurement_manager"
+        )
         self.assertIn(user_group, manager_group.implied_ids)
         self.assertTrue(self.user.has_group("helpdesk_mgmt.group_helpdesk_user"))
         self.assertTrue(self.user.has_group("stock.group_production_lot"))
-        self.assertFalse(self.user.has_group("serial_procurement.group_serial_procurement_manager"))
+        self.assertFalse(
+            self.user.has_group("serial_procurement.group_serial_procurement_manager")
+        )
 
     def test_whole_flow_as_plain_user(self):
         """SP User + ordinary sales, purchase and inventory user groups suffice."""
@@ -37,7 +41,11 @@ class TestSecurity(SerialProcurementCase):
         order = env["sale.order"].create(
             {
                 "partner_id": customer.id,
-                "order_line": [Command.create({"product_id": self.firewall.id, "product_uom_qty": 2})],
+                "order_line": [
+                    Command.create(
+                        {"product_id": self.firewall.id, "product_uom_qty": 2}
+                    )
+                ],
             }
         )
         ticket = env["helpdesk.ticket"].browse(order.action_create_ticket()["res_id"])
@@ -74,7 +82,9 @@ class TestSecurity(SerialProcurementCase):
             )
 
     def test_multi_company_isolation(self):
-        env_b = self.env(context=dict(self.env.context, allowed_company_ids=self.company_b.ids))
+        env_b = self.env(
+            context=dict(self.env.context, allowed_company_ids=self.company_b.ids)
+        )
         product_b = env_b["product.product"].create(
             {
                 "name": "B Firewall",
@@ -87,23 +97,36 @@ class TestSecurity(SerialProcurementCase):
             {
                 "partner_id": self.customer.id,
                 "company_id": self.company_b.id,
-                "order_line": [Command.create({"product_id": product_b.id, "product_uom_qty": 1})],
+                "order_line": [
+                    Command.create({"product_id": product_b.id, "product_uom_qty": 1})
+                ],
             }
         )
-        ticket_b = env_b["helpdesk.ticket"].browse(order_b.action_create_ticket()["res_id"])
+        ticket_b = env_b["helpdesk.ticket"].browse(
+            order_b.action_create_ticket()["res_id"]
+        )
         self.assertEqual(ticket_b.company_id, self.company_b)
         lot_b = env_b["stock.lot"].create(
-            {"name": "B-1", "product_id": product_b.id, "company_id": self.company_b.id,
-             "ticket_id": ticket_b.id}
+            {
+                "name": "B-1",
+                "product_id": product_b.id,
+                "company_id": self.company_b.id,
+                "ticket_id": ticket_b.id,
+            }
         )
         user_env = self.env(user=self.user)
         self.assertFalse(user_env["helpdesk.ticket"].search([("id", "=", ticket_b.id)]))
         self.assertFalse(user_env["sale.order"].search([("id", "=", order_b.id)]))
         self.assertFalse(user_env["stock.lot"].search([("id", "=", lot_b.id)]))
-        self.assertFalse(user_env["stock.lot"].search([("ticket_id", "=", ticket_b.id)]))
+        self.assertFalse(
+            user_env["stock.lot"].search([("ticket_id", "=", ticket_b.id)])
+        )
         # A company-A purchase cannot be bought for a company-B ticket.
         with self.assertRaises(ValidationError):
             self.env["purchase.order"].create(
-                {"partner_id": self.vendor.id, "ticket_id": ticket_b.id,
-                 "company_id": self.company.id}
+                {
+                    "partner_id": self.vendor.id,
+                    "ticket_id": ticket_b.id,
+                    "company_id": self.company.id,
+                }
             )

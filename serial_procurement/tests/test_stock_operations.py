@@ -14,14 +14,21 @@ from .common_lifecycle import SerialLifecycleCommon
 class TestAddSerials(SerialLifecycleCommon):
     def _wizard(self, product, serials, **vals):
         return self.env["serial.procurement.add.serials.wizard"].create(
-            {"product_id": product.id, "location_id": self.shelf.id, "serials": serials, **vals}
+            {
+                "product_id": product.id,
+                "location_id": self.shelf.id,
+                "serials": serials,
+                **vals,
+            }
         )
 
     def test_add_serials(self):
         self._wizard(self.product, "A-1\nA-2\r\nA-3").action_add()
         lots = self.env["stock.lot"].search([("name", "in", ["A-1", "A-2", "A-3"])])
         self.assertEqual(len(lots), 3)
-        self.assertEqual(self.product.with_context(location=self.shelf.id).qty_available, 3)
+        self.assertEqual(
+            self.product.with_context(location=self.shelf.id).qty_available, 3
+        )
         self.env.invalidate_all()
         self.assertTrue(all(len(lot.history_move_line_ids) == 1 for lot in lots))
 
@@ -33,7 +40,8 @@ class TestAddSerials(SerialLifecycleCommon):
         wizard = (
             self.env["serial.procurement.add.serials.wizard"]
             .with_context(
-                active_model="product.template", active_id=self.product.product_tmpl_id.id
+                active_model="product.template",
+                active_id=self.product.product_tmpl_id.id,
             )
             .create({"location_id": self.shelf.id, "serials": "A-9"})
         )
@@ -101,7 +109,9 @@ class TestCoreOperationsBySerial(SerialLifecycleCommon):
         self.assertEqual(self.product.qty_available, 1)
 
     def test_internal_transfer_by_serial(self):
-        picking = self._picking(self.warehouse.int_type_id, self.stock, self.shelf, self.product, 1)
+        picking = self._picking(
+            self.warehouse.int_type_id, self.stock, self.shelf, self.product, 1
+        )
         self._set_lines(picking, [{"lot_id": self.lots[0].id, "quantity": 1}])
         picking.button_validate()
         self.assertEqual(picking.state, "done")
@@ -114,7 +124,9 @@ class TestCountSheet(SerialLifecycleCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.lots = cls._adjust_in(cls.product, ["K-1", "K-2"], location=cls.shelf)
-        cls.env["stock.quant"]._update_available_quantity(cls.plain_product, cls.shelf, 4)
+        cls.env["stock.quant"]._update_available_quantity(
+            cls.plain_product, cls.shelf, 4
+        )
 
     def _csv(self, rows):
         buffer = io.StringIO()
@@ -149,7 +161,9 @@ class TestCountSheet(SerialLifecycleCommon):
         )
         wizard.action_export()
         rows = list(csv.reader(io.StringIO(base64.b64decode(wizard.data).decode())))
-        self.assertEqual(rows[0], ["Product", "Location", "SerialOrBatch", "Counted Quantity"])
+        self.assertEqual(
+            rows[0], ["Product", "Location", "SerialOrBatch", "Counted Quantity"]
+        )
         self.assertIn(["SER-ROUTER", self.shelf.complete_name, "K-1", "1.0"], rows)
         self.assertIn(["CABLE", self.shelf.complete_name, "", "4.0"], rows)
         self.assertEqual(wizard.filename, "count_sheet.csv")
@@ -187,7 +201,12 @@ class TestCountSheet(SerialLifecycleCommon):
     def test_import_xlsx(self):
         shelf = self.shelf.complete_name
         self._import(
-            self._xlsx([["BATCH-CARPET", shelf, "ROLL-7", 12.5], ["SER-ROUTER", shelf, "K-2", 0]]),
+            self._xlsx(
+                [
+                    ["BATCH-CARPET", shelf, "ROLL-7", 12.5],
+                    ["SER-ROUTER", shelf, "K-2", 0],
+                ]
+            ),
             "count.xlsx",
         )
         roll = self.env["stock.lot"].search([("name", "=", "ROLL-7")])
@@ -197,7 +216,11 @@ class TestCountSheet(SerialLifecycleCommon):
     def test_import_bad_sheet_imports_nothing(self):
         shelf = self.shelf.complete_name
         self.env["stock.lot"].create(
-            {"name": "OTHER-1", "product_id": self.batch_product.id, "company_id": self.company.id}
+            {
+                "name": "OTHER-1",
+                "product_id": self.batch_product.id,
+                "company_id": self.company.id,
+            }
         )
         data = self._csv(
             [
@@ -245,7 +268,13 @@ class TestOperationsAsStockManager(SerialLifecycleCommon):
         wizard = (
             self.env["serial.procurement.add.serials.wizard"]
             .with_user(self.user)
-            .create({"product_id": self.product.id, "location_id": self.shelf.id, "serials": "U-1"})
+            .create(
+                {
+                    "product_id": self.product.id,
+                    "location_id": self.shelf.id,
+                    "serials": "U-1",
+                }
+            )
         )
         wizard.action_add()
         lot = self.env["stock.lot"].search([("name", "=", "U-1")])

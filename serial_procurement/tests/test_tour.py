@@ -21,13 +21,17 @@ class TestFlowTour(HttpCase):
                 "invoice_policy": "order",
                 "list_price": 1200.0,
                 "taxes_id": [Command.clear()],
-                "seller_ids": [Command.create({"partner_id": vendor.id, "price": 800.0})],
+                "seller_ids": [
+                    Command.create({"partner_id": vendor.id, "price": 800.0})
+                ],
             }
         )
         order = self.env["sale.order"].create(
             {
                 "partner_id": customer.id,
-                "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 2})],
+                "order_line": [
+                    Command.create({"product_id": product.id, "product_uom_qty": 2})
+                ],
             }
         )
         self.start_tour(
@@ -37,7 +41,9 @@ class TestFlowTour(HttpCase):
             timeout=180,
         )
         ticket = order.ticket_id
-        self.assertEqual(sorted(ticket.lot_ids.mapped("name")), ["TOUR-FW-1", "TOUR-FW-2"])
+        self.assertEqual(
+            sorted(ticket.lot_ids.mapped("name")), ["TOUR-FW-1", "TOUR-FW-2"]
+        )
         self.assertEqual(ticket.billing_status, "invoiced")
         final = ticket.invoice_ids - ticket.deposit_invoice_ids
         self.assertAlmostEqual(final.amount_total, 1400.0)

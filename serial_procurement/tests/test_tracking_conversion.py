@@ -7,7 +7,9 @@ from .common_lifecycle import SerialLifecycleCommon
 
 class TestTrackingConversion(SerialLifecycleCommon):
     def _messages(self, template):
-        return template.message_ids.filtered(lambda m: "tracking changed" in (m.body or ""))
+        return template.message_ids.filtered(
+            lambda m: "tracking changed" in (m.body or "")
+        )
 
     def test_change_refused_with_stock_on_hand(self):
         self._adjust_in(self.product, ["T-1"], location=self.stock)
@@ -60,7 +62,9 @@ class TestTrackingConversion(SerialLifecycleCommon):
         self.assertEqual(len(self._messages(tmpl)), 1)
 
     def test_untracked_to_serial_refused_with_stock(self):
-        self.env["stock.quant"]._update_available_quantity(self.plain_product, self.shelf, 5)
+        self.env["stock.quant"]._update_available_quantity(
+            self.plain_product, self.shelf, 5
+        )
         tmpl = self.plain_product.product_tmpl_id
         with self.assertRaisesRegex(UserError, "5.0 Units on hand in .*Shelf 1"):
             tmpl.tracking = "serial"

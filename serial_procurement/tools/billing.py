@@ -41,7 +41,7 @@ def deposit_amount(amount_type, amount, order_total):
 
 
 class DepositError(ValueError):
-    """A deposit is refused; ``code`` is ``not_positive``, ``percentage`` or ``exceeds``."""
+    """A refused deposit; ``code``: ``not_positive``, ``percentage``, ``exceeds``."""
 
     def __init__(self, code, message):
         super().__init__(message)

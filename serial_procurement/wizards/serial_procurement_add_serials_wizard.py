@@ -3,8 +3,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools.serial_parser import SerialEntryError, parse_serial_entry
-
 
 class SerialProcurementAddSerialsWizard(models.TransientModel):
     """Opening stock by serial: paste or scan serials, choose a location, and the
@@ -63,10 +61,7 @@ class SerialProcurementAddSerialsWizard(models.TransientModel):
                     product=self.product_id.display_name,
                 )
             )
-        try:
-            names = parse_serial_entry(self.serials)
-        except SerialEntryError as error:
-            raise UserError(str(error)) from error
+        names = self.env["stock.lot"]._serial_parse_entry(self.serials)
         existing = self.env["stock.lot"].search(
             [
                 ("name", "in", names),
@@ -93,7 +88,11 @@ class SerialProcurementAddSerialsWizard(models.TransientModel):
         company = self.location_id.company_id or self.env.company
         lots = self.env["stock.lot"].create(
             [
-                {"name": name, "product_id": self.product_id.id, "company_id": company.id}
+                {
+                    "name": name,
+                    "product_id": self.product_id.id,
+                    "company_id": company.id,
+                }
                 for name in names
             ]
         )

@@ -46,8 +46,12 @@ class SerialProcurementCorrectSerialWizard(models.TransientModel):
 
     def _check_correction(self):
         self.ensure_one()
-        if not self.env.user.has_group("serial_procurement.group_serial_procurement_manager"):
-            raise UserError(self.env._("Only a Serial Procurement Manager may correct a serial."))
+        if not self.env.user.has_group(
+            "serial_procurement.group_serial_procurement_manager"
+        ):
+            raise UserError(
+                self.env._("Only a Serial Procurement Manager may correct a serial.")
+            )
         new_name = (self.new_name or "").strip()
         if not new_name or new_name == self.lot_id.name:
             raise UserError(
@@ -77,7 +81,8 @@ class SerialProcurementCorrectSerialWizard(models.TransientModel):
         if not self.location_id or not quant:
             raise UserError(
                 self.env._(
-                    "Serial %(serial)s is not on hand in %(location)s: nothing to correct.",
+                    "Serial %(serial)s is not on hand in %(location)s: nothing to "
+                    "correct.",
                     serial=self.lot_id.name,
                     location=self.location_id.complete_name or "-",
                 )
@@ -131,6 +136,8 @@ class SerialProcurementCorrectSerialWizard(models.TransientModel):
             )
         )
         right.message_post(
-            body=self.env._("Serial received as the correction of %(serial)s.", serial=wrong.name)
+            body=self.env._(
+                "Serial received as the correction of %(serial)s.", serial=wrong.name
+            )
         )
         return right.action_open_serial_history()

@@ -25,14 +25,18 @@ class SerialProcurementDepositWizard(models.TransientModel):
         currency_field="currency_id",
     )
     amount_type = fields.Selection(
-        selection=[("fixed", "Fixed amount"), ("percentage", "Percentage of the order")],
+        selection=[
+            ("fixed", "Fixed amount"),
+            ("percentage", "Percentage of the order"),
+        ],
         required=True,
         default="fixed",
     )
     amount = fields.Float(
         required=True,
         digits="Account",
-        help="The deposit, tax included: an amount, or a percentage of the order total.",
+        help="The deposit, tax included: an amount, or a percentage of the order "
+        "total.",
     )
     deposit_value = fields.Monetary(
         string="Deposit",
@@ -92,9 +96,13 @@ class SerialProcurementDepositWizard(models.TransientModel):
         return advance._create_invoices(order)
 
     def _register_payment(self, invoice):
-        register = self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=invoice.ids
-        ).create({"journal_id": self.journal_id.id, "payment_date": self.payment_date})
+        register = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create(
+                {"journal_id": self.journal_id.id, "payment_date": self.payment_date}
+            )
+        )
         return register._create_payments()
 
     def action_confirm(self):
@@ -109,7 +117,10 @@ class SerialProcurementDepositWizard(models.TransientModel):
         if self.journal_id:
             self.sudo()._register_payment(invoice.sudo())
         self.ticket_id.message_post(
-            body=_("Deposit %(invoice)s of %(amount)s taken.",
-                   invoice=invoice._get_html_link(), amount=invoice.amount_total)
+            body=_(
+                "Deposit %(invoice)s of %(amount)s taken.",
+                invoice=invoice._get_html_link(),
+                amount=invoice.amount_total,
+            )
         )
         return self.ticket_id._get_form_action()

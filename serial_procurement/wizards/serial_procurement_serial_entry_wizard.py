@@ -10,7 +10,9 @@ class SerialProcurementSerialEntryWizard(models.TransientModel):
     _name = "serial.procurement.serial.entry.wizard"
     _description = "Enter Serial Numbers on a Receipt"
 
-    move_id = fields.Many2one(comodel_name="stock.move", required=True, ondelete="cascade")
+    move_id = fields.Many2one(
+        comodel_name="stock.move", required=True, ondelete="cascade"
+    )
     picking_id = fields.Many2one(related="move_id.picking_id")
     product_id = fields.Many2one(related="move_id.product_id")
     company_id = fields.Many2one(related="move_id.company_id")
@@ -49,44 +51,38 @@ class SerialProcurementSerialEntryWizard(models.TransientModel):
 
     def _parse_serials(self):
         self.ensure_one()
-        try:
-            return serial_parser.parse_serial_entry(self.serials, self.remaining_qty)
-        except serial_parser.SerialEntryError as error:
-            messages = {
-                "empty": _("Enter at least one serial number."),
-                "duplicate": _(
-                    "The same serial number is entered twice: %(serials)s.",
-                    serials=error.params.get("serials"),
-                ),
-                "too_many": _(
-                    "%(count)s serial numbers entered but only %(remaining)s unit(s) "
-                    "remain to receive.",
-                    count=error.params.get("count"),
-                    remaining=error.params.get("remaining"),
-                ),
-            }
-            raise UserError(messages[error.code]) from error
+        return self.env["stock.lot"]._serial_parse_entry(
+            self.serials, self.remaining_qty
+        )
 
     def _check_against_move(self, serials):
         """Refuse serials already on this receipt or already known for the product."""
         move = self.move_id
-        on_receipt = set(move.picking_id.move_line_ids.filtered(
-            lambda ml: ml.product_id == move.product_id
-        ).mapped(lambda ml: ml.lot_name or ml.lot_id.name))
+        on_receipt = set(
+            move.picking_id.move_line_ids.filtered(
+                lambda ml: ml.product_id == move.product_id
+            ).mapped(lambda ml: ml.lot_name or ml.lot_id.name)
+        )
         existing = set(
-            self.env["stock.lot"].sudo().search(
+            self.env["stock.lot"]
+            .sudo()
+            .search(
                 [
                     ("name", "in", serials),
                     ("product_id", "=", move.product_id.id),
                     ("company_id", "in", (move.company_id.id, False)),
                 ]
-            ).mapped("name")
+            )
+            .mapped("name")
         )
         clashes = [s for s in serials if s in on_receipt or s in existing]
         if clashes:
             raise UserError(
-                _("These serial numbers are already received or entered: %(serials)s.",
-                  serials=", ".join(clashes))
+                _(
+                    "These serial numbers are already received or entered: "
+                    "%(serials)s.",
+                    serials=", ".join(clashes),
+                )
             )
 
     def action_apply(self):
@@ -97,8 +93,10 @@ class SerialProcurementSerialEntryWizard(models.TransientModel):
             raise UserError(_("This receipt line is already done or cancelled."))
         if move.has_tracking != "serial":
             raise UserError(
-                _("%(product)s is not tracked by unique serial number.",
-                  product=move.product_id.display_name)
+                _(
+                    "%(product)s is not tracked by unique serial number.",
+                    product=move.product_id.display_name,
+                )
             )
         serials = self._parse_serials()
         self._check_against_move(serials)

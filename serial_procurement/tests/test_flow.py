@@ -367,3 +367,26 @@ class TestProcurementFlow(SerialProcurementCase):
         self.assertEqual(picking.move_line_ids.mapped("quantity"), [1.0] * 5)
         self._validate(picking)
         self.assertEqual(len(ticket.lot_ids), 5)
+
+    def test_16_correct_received_serial_before_invoicing(self):
+        """A typo found after receipt: Correct Serial moves the ticket's unit to
+        the right number; the invoice and the delivery carry the right one."""
+        order, ticket, _purchase, _picking = self._run_until_received(
+            serials="FW-TYPO\nFW-A2"
+        )
+        typo = ticket.lot_ids.filtered(lambda lot: lot.name == "FW-TYPO")
+        self.env["serial.procurement.correct.serial.wizard"].create(
+            {"lot_id": typo.id, "new_name": "FW-A1"}
+        ).action_correct()
+        self.assertEqual(sorted(ticket.lot_ids.mapped("name")), ["FW-A1", "FW-A2"])
+        self.assertFalse(typo.ticket_id)
+        delivery = order.picking_ids.filtered(
+            lambda p: p.picking_type_code == "outgoing"
+        )
+        self.assertEqual(delivery.move_line_ids.lot_id, ticket.lot_ids)
+        invoice = self.env["account.move"].browse(
+            ticket.action_make_invoice()["res_id"]
+        )
+        self.assertEqual(
+            sorted(invoice.invoice_line_ids.lot_ids.mapped("name")), ["FW-A1", "FW-A2"]
+        )

@@ -115,6 +115,9 @@ class SerialProcurementCorrectSerialWizard(models.TransientModel):
                 "sale_line_id": wrong.sale_line_id.id,
             }
         )
+        # The ticket's unit is now the right serial: the wrong one keeps its
+        # history (chatter, moves, scrap) but no longer counts as allocated.
+        wrong.write({"ticket_id": False, "sale_line_id": False})
         quant = (
             self.env["stock.quant"]
             .with_context(inventory_mode=True)
@@ -128,6 +131,7 @@ class SerialProcurementCorrectSerialWizard(models.TransientModel):
             )
         )
         quant._apply_inventory()
+        right._serial_reserve_on_deliveries()
         wrong.message_post(
             body=self.env._(
                 "Serial corrected: written off (%(scrap)s) and replaced by %(serial)s.",

@@ -9,3 +9,4 @@ from . import test_corrections
 from . import test_stock_operations
 from . import test_expiry
 from . import test_reports
+from . import test_settings

@@ -4,7 +4,8 @@ from odoo import api, fields, models
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _name = "account.move"
+    _inherit = ["account.move", "serial.procurement.ticket.mixin"]
 
     ticket_id = fields.Many2one(
         comodel_name="helpdesk.ticket",
@@ -34,10 +35,6 @@ class AccountMove(models.Model):
         return bool(product_lines) and all(
             aml.is_downpayment and aml.price_subtotal > 0 for aml in product_lines
         )
-
-    def action_view_ticket(self):
-        self.ensure_one()
-        return self.ticket_id._get_form_action()
 
     def action_view_serials(self):
         self.ensure_one()

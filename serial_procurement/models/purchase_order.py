@@ -1,11 +1,12 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 
 
 class PurchaseOrder(models.Model):
-    _inherit = "purchase.order"
+    _name = "purchase.order"
+    _inherit = ["purchase.order", "serial.procurement.ticket.mixin"]
 
     ticket_id = fields.Many2one(
         comodel_name="helpdesk.ticket",
@@ -28,20 +29,6 @@ class PurchaseOrder(models.Model):
         for order in self:
             order.serial_lot_count = len(order.serial_lot_ids)
 
-    @api.constrains("ticket_id", "company_id")
-    def _check_ticket_company(self):
-        for order in self:
-            ticket = order.ticket_id
-            if ticket and ticket.company_id and ticket.company_id != order.company_id:
-                raise ValidationError(
-                    _(
-                        "The ticket %(ticket)s belongs to another company than "
-                        "%(order)s.",
-                        ticket=ticket.display_name,
-                        order=order.name,
-                    )
-                )
-
     def write(self, vals):
         if "ticket_id" in vals:
             received = self.filtered(
@@ -59,10 +46,6 @@ class PurchaseOrder(models.Model):
                     )
                 )
         return super().write(vals)
-
-    def action_view_ticket(self):
-        self.ensure_one()
-        return self.ticket_id._get_form_action()
 
     def action_view_serials(self):
         self.ensure_one()

@@ -3,12 +3,13 @@
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "serial.procurement.ticket.mixin"]
 
     ticket_id = fields.Many2one(
         comodel_name="helpdesk.ticket",
@@ -38,20 +39,6 @@ class SaleOrder(models.Model):
             order.serial_required = any(
                 order.order_line.product_id.mapped("serial_required_sale")
             )
-
-    @api.constrains("ticket_id", "company_id")
-    def _check_ticket_company(self):
-        for order in self:
-            ticket = order.ticket_id
-            if ticket and ticket.company_id and ticket.company_id != order.company_id:
-                raise ValidationError(
-                    _(
-                        "The ticket %(ticket)s belongs to another company than "
-                        "%(order)s.",
-                        ticket=ticket.display_name,
-                        order=order.name,
-                    )
-                )
 
     def _serial_is_fully_invoiced(self):
         """True when every product line is invoiced and every deposit deducted."""
@@ -131,7 +118,3 @@ class SaleOrder(models.Model):
         ticket = self.env["helpdesk.ticket"].create(self._prepare_ticket_values())
         self.message_post(body=_("Ticket %s created.", ticket._get_html_link()))
         return ticket._get_form_action()
-
-    def action_view_ticket(self):
-        self.ensure_one()
-        return self.ticket_id._get_form_action()

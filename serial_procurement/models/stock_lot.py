@@ -10,7 +10,8 @@ from ..tools import serial_parser
 
 
 class StockLot(models.Model):
-    _inherit = "stock.lot"
+    _name = "stock.lot"
+    _inherit = ["stock.lot", "serial.procurement.ticket.mixin"]
 
     ticket_id = fields.Many2one(
         comodel_name="helpdesk.ticket",
@@ -226,10 +227,6 @@ class StockLot(models.Model):
             if not wanted or wanted <= move.move_line_ids.lot_id:
                 continue
             move._serial_reserve_lots(wanted)
-
-    def action_view_ticket(self):
-        self.ensure_one()
-        return self.ticket_id._get_form_action()
 
     # ------------------------------------------------------------------
     # Lifecycle (issue #4): serials added on a transaction, corrections

@@ -40,7 +40,9 @@ class StockMoveLine(models.Model):
     def _serial_procurement_lot_vals(self):
         """Origin of a serial received on this line: ticket, customer, supplier, PO."""
         self.ensure_one()
-        vals = {}
+        # A serial received by a company belongs to it (multi-company rules),
+        # even for a product shared between companies.
+        vals = {"company_id": self.company_id.id}
         purchase = self.move_id.purchase_line_id.order_id
         if purchase:
             vals["purchase_order_id"] = purchase.id
@@ -64,27 +66,39 @@ class StockMoveLine(models.Model):
         tracked._serial_check_existing_serials()
         self._serial_check_ticket_capacity()
 
-    def _serial_check_required_purchase(self):
+    def _serial_units_without_serial(self, flag):
+        """{product: units} of the lines whose product has ``flag`` set (a
+        serial-required field of the product) and that carry no serial."""
         missing = Counter()
         for ml in self:
-            product = ml.product_id
-            if product.serial_required_purchase and not (ml.lot_id or ml.lot_name):
-                missing[product] += ml.quantity
+            if ml.product_id[flag] and not (ml.lot_id or ml.lot_name):
+                missing[ml.product_id] += ml.quantity
+        return missing
+
+    def _serial_raise_units_without_serial(self, missing, message):
+        """Raise ``message`` (with a ``%(lines)s`` placeholder) listing them."""
         if missing:
             raise UserError(
-                _(
-                    "A serial number is required for purchase on every unit "
-                    "of:\n%(lines)s",
-                    lines="\n".join(
+                message
+                % {
+                    "lines": "\n".join(
                         self.env._(
                             "%(product)s: %(qty)s unit(s) without a serial",
                             product=product.display_name,
                             qty=_format_qty(qty),
                         )
                         for product, qty in missing.items()
-                    ),
-                )
+                    )
+                }
             )
+
+    def _serial_check_required_purchase(self):
+        """Refuse a receipt with units of a "serial required for purchase"
+        product that carry no serial; nothing is written."""
+        self._serial_raise_units_without_serial(
+            self._serial_units_without_serial("serial_required_purchase"),
+            _("A serial number is required for purchase on every unit of:\n%(lines)s"),
+        )
 
     def _serial_check_duplicates_in_entry(self):
         counts = Counter(
@@ -189,26 +203,10 @@ class StockMoveLine(models.Model):
     def _serial_check_required_sale(self):
         """Refuse a customer delivery with units of a "serial required for
         sales" product that carry no serial; nothing is written."""
-        missing = Counter()
-        for ml in self:
-            product = ml.product_id
-            if product.serial_required_sale and not (ml.lot_id or ml.lot_name):
-                missing[product] += ml.quantity
-        if missing:
-            raise UserError(
-                _(
-                    "A serial number is required for sales on every unit "
-                    "of:\n%(lines)s",
-                    lines="\n".join(
-                        self.env._(
-                            "%(product)s: %(qty)s unit(s) without a serial",
-                            product=product.display_name,
-                            qty=qty,
-                        )
-                        for product, qty in missing.items()
-                    ),
-                )
-            )
+        self._serial_raise_units_without_serial(
+            self._serial_units_without_serial("serial_required_sale"),
+            _("A serial number is required for sales on every unit of:\n%(lines)s"),
+        )
 
     def _serial_create_lots_on_transaction(self):
         """Serials typed on a transfer that were never received: a manager may

@@ -130,3 +130,27 @@ class TestSecurity(SerialProcurementCase):
                     "company_id": self.company.id,
                 }
             )
+
+    def test_received_serial_belongs_to_the_company(self):
+        """A serial received onto a company-A ticket is invisible in company B,
+        even for a product shared between the companies."""
+        order = self._create_quotation([(self.firewall, 1)])
+        ticket = self._create_ticket(order)
+        purchase = self._purchase(ticket)
+        self._receive(purchase, self.firewall, "MC-1")
+        lot = ticket.lot_ids
+        self.assertEqual(lot.company_id, self.company)
+        user_b = self._create_user("sp_user_b", PLAIN_GROUPS)
+        user_b.write(
+            {
+                "company_ids": [Command.set(self.company_b.ids)],
+                "company_id": self.company_b.id,
+            }
+        )
+        env_b = self.env(
+            user=user_b, context={"allowed_company_ids": self.company_b.ids}
+        )
+        self.assertFalse(env_b["stock.lot"].search([("name", "=", "MC-1")]))
+        self.assertFalse(env_b["helpdesk.ticket"].search([("id", "=", ticket.id)]))
+        self.assertFalse(env_b["sale.order"].search([("id", "=", order.id)]))
+        self.assertFalse(env_b["purchase.order"].search([("id", "=", purchase.id)]))

@@ -19,6 +19,7 @@ The database must have serial_procurement installed, e.g.::
 """
 
 import argparse
+import os
 import statistics
 import time
 
@@ -31,12 +32,20 @@ MARK = "BENCH-SN-"
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--addons-path", required=True)
+    parser.add_argument(
+        "--addons-path",
+        help="defaults to this repository, Odoo's addons and odoo.addons.__path__",
+    )
     parser.add_argument("--count", type=int, default=1_000_000)
     parser.add_argument("--customers", type=int, default=2000)
     parser.add_argument("--tickets", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--limit", type=int, default=80, help="list view page size")
+    parser.add_argument(
+        "--order",
+        default="id desc",
+        help="sort order of the search (the Serial Enquiry list: newest first)",
+    )
     parser.add_argument(
         "--skip-fill", action="store_true", help="reuse the serials already filled"
     )
@@ -136,15 +145,26 @@ def timed(env, domain, args):
     for run in range(args.runs + 1):
         env.invalidate_all()
         started = time.perf_counter()
-        result = Lot.search(domain, limit=args.limit)
+        result = Lot.search(domain, limit=args.limit, order=args.order)
         elapsed = (time.perf_counter() - started) * 1000
         if run:  # the first run warms the caches
             durations.append(elapsed)
     return statistics.median(durations), min(durations), max(durations), len(result)
 
 
+def default_addons_path():
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    paths = [
+        root,
+        os.path.join(os.path.dirname(os.path.dirname(odoo.__file__)), "addons"),
+    ]
+    paths += list(odoo.addons.__path__)
+    return ",".join(p for p in paths if os.path.isdir(p))
+
+
 def main():
     args = parse_args()
+    args.addons_path = args.addons_path or default_addons_path()
     odoo.tools.config.parse_config(
         ["-d", args.database, f"--addons-path={args.addons_path}", "--log-level=warn"]
     )
@@ -174,7 +194,8 @@ def main():
             ),
         ]
         print(
-            f"stock_lot rows: {total}; runs per case: {args.runs}; limit {args.limit}"
+            f"stock_lot rows: {total}; runs per case: {args.runs}; "
+            f"limit {args.limit}; order {args.order}"
         )
         print(f"{'case':32} {'median ms':>10} {'min ms':>8} {'max ms':>8} {'found':>6}")
         for label, domain in cases:

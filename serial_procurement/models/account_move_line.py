@@ -25,6 +25,13 @@ class AccountMoveLine(models.Model):
         "they are created when the invoice is posted and flagged to investigate.",
     )
 
+    def action_view_serial_history(self):
+        """Open the Serial History of this line's serial (the list for several)."""
+        self.ensure_one()
+        return self.lot_ids._action_open_serial_list(
+            self.env._("Serials of %(line)s", line=self.name or self.product_id.name)
+        )
+
     def _serial_set_lots_from_sale_lines(self):
         """Copy each line's allocated serials from its estimate line."""
         for line in self.filtered(lambda aml: aml.display_type == "product"):

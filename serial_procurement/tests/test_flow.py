@@ -268,6 +268,8 @@ class TestProcurementFlow(SerialProcurementCase):
         self.assertEqual(purchase.serial_lot_ids, ticket.lot_ids)
         self.assertEqual(purchase.action_view_serials()["res_model"], "stock.lot")
         self.assertEqual(invoice.action_view_serials()["res_model"], "stock.lot")
+        fw_line = invoice.invoice_line_ids.filtered(lambda line: line.lot_ids)
+        self.assertEqual(fw_line.action_view_serial_history()["res_model"], "stock.lot")
         self.assertEqual(ticket.action_view_serials()["res_model"], "stock.lot")
         # After delivery the serial is at the customer, no longer in stock.
         delivery = order.picking_ids.filtered(

@@ -8,6 +8,7 @@ Standard library only: this script runs under any python3 and looks for an
 existing Odoo 18 the way addons do (see find_odoo); it never installs Odoo.
 """
 
+import configparser
 import hashlib
 import json
 import os
@@ -73,6 +74,8 @@ Point at an Odoo 18.0 in one of these ways:
   - make `python3 -c 'import odoo'` work (Odoo 18 pip-installed, e.g. `pip install -e
     <odoo source>`), or put a virtualenv with Odoo 18 in ./.venv;
   - put `odoo` or `odoo-bin` of an Odoo 18 on PATH;
+  - name the Odoo source's addons folder in the addons_path of Odoo's own
+    configuration file (~/.odoorc, or the file named by ODOO_RC);
   - ODOO_SRC=/path/to/odoo   (the source folder that contains odoo-bin);
   - ODOO_BIN=/path/to/odoo-bin   (an odoo-bin / odoo script of an Odoo 18)."""
 
@@ -199,6 +202,34 @@ def default_python():
     return str(venv) if venv.exists() else (shutil.which("python3") or sys.executable)
 
 
+def odoorc_candidates(tried):
+    """Odoo's own configuration file (``$ODOO_RC`` or ``~/.odoorc``): an Odoo
+    source folder is the parent of an ``addons`` folder of its addons_path."""
+    rc = Path(os.environ.get("ODOO_RC") or Path.home() / ".odoorc")
+    if not rc.is_file():
+        tried.append(f"no {rc}")
+        return []
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(rc)
+        addons_path = parser.get("options", "addons_path", fallback="")
+    except configparser.Error as error:
+        tried.append(f"{rc}: unreadable ({error})")
+        return []
+    candidates = []
+    for entry in filter(None, (p.strip() for p in addons_path.split(","))):
+        for source in (Path(entry).parent, Path(entry).parent.parent):
+            launcher = source / "odoo-bin"
+            if launcher.is_file() and (source / "odoo" / "__init__.py").is_file():
+                python = interpreter_of(launcher)
+                if not python or python == shutil.which("python3"):
+                    python = default_python()
+                candidates.append((python, str(source), f"addons_path of {rc}"))
+    if not candidates:
+        tried.append(f"{rc}: no Odoo source folder in its addons_path")
+    return candidates
+
+
 def find_odoo():
     """Return (Odoo or None, list of what was tried)."""
     tried = []
@@ -233,6 +264,7 @@ def find_odoo():
             candidates.append((python, source_dir_of(launcher), f"{name} on PATH"))
         else:
             tried.append(f"`{launcher}` does not name a python interpreter")
+    candidates += odoorc_candidates(tried)
     seen = set()
     for python, pythonpath, origin in candidates:
         key = (os.path.realpath(python), pythonpath)

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.osv import expression
 
 from ..tools import serial_parser
 
@@ -239,55 +239,50 @@ class StockLot(models.Model):
     def _search_serial_enquiry(self, operator, value):
         """One search box over the serial and its references.
 
-        Each branch of the UNION runs on its own index (trigram on the serial
-        name, btree on customer/supplier/ticket/purchase order, the invoice
-        relation table), so the search stays fast with millions of serials.
+        The references (partners, tickets, purchase orders, invoices: small
+        tables) are looked up first, and the serials are then searched with an
+        OR of literal ids: PostgreSQL combines the trigram index of the serial
+        name with the btree indexes of customer, supplier, ticket and purchase
+        order, and estimates each branch right, so the search stays fast with
+        millions of serials. References the user may not read are skipped.
         """
         if operator not in ("ilike", "=") or not isinstance(value, str) or not value:
             return [("name", operator, value)]
-        op = "=" if operator == "=" else "ilike"
-        partners = (
-            self.env["res.partner"]
-            .with_context(active_test=False)
-            ._search([("complete_name", op, value)])
+        terms = [[("name", operator, value)]]
+        partners = self._serial_enquiry_ids(
+            "res.partner", [("complete_name", operator, value)]
         )
-        tickets = self.env["helpdesk.ticket"]._search(
-            ["|", ("name", op, value), ("number", op, value)]
+        if partners:
+            terms += [
+                [("customer_id", "in", partners)],
+                [("supplier_id", "in", partners)],
+            ]
+        tickets = self._serial_enquiry_ids(
+            "helpdesk.ticket",
+            ["|", ("name", operator, value), ("number", operator, value)],
         )
-        orders = self.env["purchase.order"]._search([("name", op, value)])
-        invoices = self.env["account.move"]._search(
-            [("name", op, value), ("move_type", "in", ("out_invoice", "out_refund"))]
+        if tickets:
+            terms.append([("ticket_id", "in", tickets)])
+        orders = self._serial_enquiry_ids("purchase.order", [("name", operator, value)])
+        if orders:
+            terms.append([("purchase_order_id", "in", orders)])
+        invoices = self._serial_enquiry_ids(
+            "account.move",
+            [
+                ("name", operator, value),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+            ],
         )
-        pattern = value if op == "=" else f"%{value}%"
-        name_cond = (
-            SQL("lot.name = %s", pattern)
-            if op == "="
-            else SQL("lot.name ILIKE %s", pattern)
-        )
-        # ARRAY(...) makes PostgreSQL run the UNION ALL once as an init plan,
-        # then fetch the few matching serials by primary key, instead of joining
-        # the union to the whole table on a (wrong) million-row estimate; UNION
-        # ALL (the IN removes duplicates) keeps the cost below the JIT threshold.
-        subquery = SQL(
-            """(SELECT unnest(ARRAY(SELECT lot.id FROM stock_lot lot WHERE %(name_cond)s
-            UNION ALL SELECT lot.id FROM stock_lot lot
-                WHERE lot.customer_id IN %(partners)s
-            UNION ALL SELECT lot.id FROM stock_lot lot
-                WHERE lot.supplier_id IN %(partners)s
-            UNION ALL SELECT lot.id FROM stock_lot lot
-                WHERE lot.ticket_id IN %(tickets)s
-            UNION ALL SELECT lot.id FROM stock_lot lot
-                WHERE lot.purchase_order_id IN %(orders)s
-            UNION ALL SELECT rel.lot_id FROM serial_procurement_aml_lot_rel rel
-                JOIN account_move_line aml ON aml.id = rel.move_line_id
-                WHERE aml.move_id IN %(invoices)s)))""",
-            name_cond=name_cond,
-            partners=partners.subselect(),
-            tickets=tickets.subselect(),
-            orders=orders.subselect(),
-            invoices=invoices.subselect(),
-        )
-        return [("id", "in", subquery)]
+        if invoices:
+            terms.append([("invoice_line_ids.move_id", "in", invoices)])
+        return expression.OR(terms)
+
+    def _serial_enquiry_ids(self, model, domain):
+        """Ids of the ``model`` records matching ``domain`` that the user may read."""
+        records = self.env[model].with_context(active_test=False)
+        if not records.has_access("read"):
+            return []
+        return list(records._search(domain))
 
     @api.model
     def _serial_parse_entry(self, text, max_count=None):

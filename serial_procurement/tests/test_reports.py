@@ -1,6 +1,7 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command
+from odoo.tests import new_test_user
 
 from .common_lifecycle import SerialLifecycleCommon
 
@@ -205,6 +206,25 @@ class TestSerialEnquiry(SerialLifecycleCommon):
 
     def test_no_match(self):
         self.assertFalse(self._enquire("no-such-thing-anywhere"))
+
+    def test_by_ticket_number_exact(self):
+        found = self.env["stock.lot"].search(
+            [("serial_enquiry", "=", self.ticket.number)]
+        )
+        self.assertEqual(found, self.lots["E-TICK"])
+
+    def test_stock_user_without_invoice_rights(self):
+        """A plain inventory user enquires too; invoices they may not read are
+        skipped instead of breaking the search."""
+        clerk = new_test_user(
+            self.env, login="sp_enquiry_clerk", groups="stock.group_stock_user"
+        )
+        self.assertFalse(self.env["account.move"].with_user(clerk).has_access("read"))
+        lots = self.env["stock.lot"].with_user(clerk)
+        self.assertEqual(
+            lots.search([("serial_enquiry", "ilike", "Zebra")]), self.lots["E-SUPP"]
+        )
+        self.assertFalse(lots.search([("serial_enquiry", "ilike", self.invoice.name)]))
 
     def test_enquiry_search_view_and_indexes(self):
         action = self.env.ref("serial_procurement.stock_lot_action_enquiry")

@@ -4,7 +4,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare
+from odoo.tools import float_compare, formatLang
 
 
 class SaleOrder(models.Model):
@@ -87,7 +87,13 @@ class SaleOrder(models.Model):
     def _prepare_ticket_values(self):
         self.ensure_one()
         items = Markup("").join(
-            Markup("<li>%s × %s</li>") % (line.product_uom_qty, line.name)
+            Markup("<li>%s × %s</li>")
+            % (
+                formatLang(self.env, line.product_uom_qty, digits=0)
+                if line.product_uom_qty.is_integer()
+                else line.product_uom_qty,
+                line.name,
+            )
             for line in self.order_line
             if not line.display_type and not line.is_downpayment
         )

@@ -1,5 +1,8 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import shutil
+import subprocess
+
 from odoo import Command
 from odoo.tests import new_test_user
 
@@ -53,6 +56,46 @@ class TestReports(SerialLifecycleCommon):
         self.assertIn("Lifecycle Customer", html)
         report = self.env.ref("serial_procurement.action_report_serial_history")
         self.assertEqual(report.binding_model_id.model, "stock.lot")
+
+    def _render_history_pdf(self, lots):
+        Report = self.env["ir.actions.report"]
+        if Report.get_wkhtmltopdf_state() != "ok":
+            self.skipTest(
+                "wkhtmltopdf is not installed: the PDF file is not rendered here "
+                "(test_history_report_renders checks its content as HTML)"
+            )
+        # No web server answers in a test transaction: let wkhtmltopdf fail fast
+        # on the page assets (the PDF is still produced, without styles).
+        self.env["ir.config_parameter"].sudo().set_param(
+            "report.url", "http://127.0.0.1:9"
+        )
+        pdf, kind = Report.with_context(force_report_rendering=True)._render_qweb_pdf(
+            "serial_procurement.action_report_serial_history", lots.ids
+        )
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+
+    def test_history_report_pdf_one_serial(self):
+        self._render_history_pdf(self.lots[:1])
+
+    def test_history_report_pdf_many_serials(self):
+        version = (
+            subprocess.run(
+                [shutil.which("wkhtmltopdf") or "wkhtmltopdf", "--version"],
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout
+            if shutil.which("wkhtmltopdf")
+            else ""
+        )
+        if "patched qt" not in version:
+            self.skipTest(
+                "several documents in one PDF need the wkhtmltopdf build with "
+                "patched Qt that Odoo recommends; this machine has "
+                f"{version.strip() or 'none'}"
+            )
+        self._render_history_pdf(self.lots[:2])
 
     def test_sold_report(self):
         Report = self.env["serial.procurement.sold.report"]

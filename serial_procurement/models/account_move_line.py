@@ -45,13 +45,7 @@ class AccountMoveLine(models.Model):
         for line in self.filtered("new_serial_names"):
             names = Lot._serial_parse_entry(line.new_serial_names)
             company = line.company_id
-            existing = Lot.search(
-                [
-                    ("name", "in", names),
-                    ("product_id", "=", line.product_id.id),
-                    ("company_id", "in", [company.id, False]),
-                ]
-            )
+            existing = Lot._serial_find(line.product_id, names, company)
             missing = [name for name in names if name not in existing.mapped("name")]
             new_lots = Lot._serial_create_on_transaction(
                 line.product_id, missing, company

@@ -285,6 +285,22 @@ class StockLot(models.Model):
         return list(records._search(domain))
 
     @api.model
+    def _serial_find(self, product, names, company):
+        """The existing serials ``names`` of ``product`` in the uniqueness scope
+        of ``company``: its own and those shared by all companies. Searched
+        as superuser (uniqueness ignores access rights), returned in this env."""
+        if not names:
+            return self.browse()
+        lots = self.sudo().search(
+            [
+                ("name", "in", list(names)),
+                ("product_id", "=", product.id),
+                ("company_id", "in", [company.id, False]),
+            ]
+        )
+        return lots.with_env(self.env)
+
+    @api.model
     def _serial_parse_entry(self, text, max_count=None):
         """Serials typed, pasted or scanned, split and checked by the shared
         parser; a refusal becomes a translated UserError."""

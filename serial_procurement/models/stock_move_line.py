@@ -220,14 +220,7 @@ class StockMoveLine(models.Model):
             return
         Lot = self.env["stock.lot"]
         for ml in lines:
-            lot = Lot.search(
-                [
-                    ("name", "=", ml.lot_name),
-                    ("product_id", "=", ml.product_id.id),
-                    ("company_id", "in", [ml.company_id.id, False]),
-                ],
-                limit=1,
-            )
+            lot = Lot._serial_find(ml.product_id, [ml.lot_name], ml.company_id)[:1]
             if not lot:
                 lot = Lot._serial_create_on_transaction(
                     ml.product_id, [ml.lot_name], ml.company_id

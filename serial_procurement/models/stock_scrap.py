@@ -18,14 +18,9 @@ class StockScrap(models.Model):
         Lot = self.env["stock.lot"]
         for scrap in self.filtered(lambda s: s.new_serial_name and not s.lot_id):
             name = scrap.new_serial_name.strip()
-            lot = Lot.search(
-                [
-                    ("name", "=", name),
-                    ("product_id", "=", scrap.product_id.id),
-                    ("company_id", "in", [scrap.company_id.id, False]),
-                ],
-                limit=1,
-            ) or Lot._serial_create_on_transaction(
+            lot = Lot._serial_find(scrap.product_id, [name], scrap.company_id)[
+                :1
+            ] or Lot._serial_create_on_transaction(
                 scrap.product_id, [name], scrap.company_id
             )
             scrap.write({"lot_id": lot.id, "new_serial_name": False})

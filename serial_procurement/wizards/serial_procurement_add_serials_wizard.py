@@ -62,12 +62,8 @@ class SerialProcurementAddSerialsWizard(models.TransientModel):
                 )
             )
         names = self.env["stock.lot"]._serial_parse_entry(self.serials)
-        existing = self.env["stock.lot"].search(
-            [
-                ("name", "in", names),
-                ("product_id", "=", self.product_id.id),
-                ("company_id", "in", [self.location_id.company_id.id, False]),
-            ]
+        existing = self.env["stock.lot"]._serial_find(
+            self.product_id, names, self.location_id.company_id
         )
         if existing:
             raise UserError(

@@ -60,12 +60,8 @@ class SerialProcurementCorrectSerialWizard(models.TransientModel):
                     serial=self.lot_id.name,
                 )
             )
-        clash = self.env["stock.lot"].search_count(
-            [
-                ("name", "=", new_name),
-                ("product_id", "=", self.product_id.id),
-                ("company_id", "in", [self.lot_id.company_id.id, False]),
-            ]
+        clash = self.env["stock.lot"]._serial_find(
+            self.product_id, [new_name], self.lot_id.company_id
         )
         if clash:
             raise UserError(

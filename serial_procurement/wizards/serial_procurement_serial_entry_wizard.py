@@ -65,14 +65,7 @@ class SerialProcurementSerialEntryWizard(models.TransientModel):
         )
         existing = set(
             self.env["stock.lot"]
-            .sudo()
-            .search(
-                [
-                    ("name", "in", serials),
-                    ("product_id", "=", move.product_id.id),
-                    ("company_id", "in", (move.company_id.id, False)),
-                ]
-            )
+            ._serial_find(move.product_id, serials, move.company_id)
             .mapped("name")
         )
         clashes = [s for s in serials if s in on_receipt or s in existing]

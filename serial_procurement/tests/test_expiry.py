@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import datetime
 
-from .common_lifecycle import SerialLifecycleCommon
+from .common import SerialLifecycleCommon
 
 
 class TestBatchExpiry(SerialLifecycleCommon):

@@ -6,7 +6,7 @@ import subprocess
 from odoo import Command
 from odoo.tests import new_test_user
 
-from .common_lifecycle import SerialLifecycleCommon
+from .common import SerialLifecycleCommon
 
 
 class TestReports(SerialLifecycleCommon):

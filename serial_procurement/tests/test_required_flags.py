@@ -3,7 +3,7 @@
 from odoo.exceptions import UserError
 from odoo.tools.safe_eval import safe_eval
 
-from .common_lifecycle import SerialLifecycleCommon
+from .common import SerialLifecycleCommon
 
 
 class TestRequiredFlags(SerialLifecycleCommon):

@@ -8,7 +8,7 @@ import openpyxl
 
 from odoo.exceptions import UserError
 
-from .common_lifecycle import SerialLifecycleCommon
+from .common import SerialLifecycleCommon
 
 
 class TestAddSerials(SerialLifecycleCommon):

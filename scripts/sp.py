@@ -458,6 +458,35 @@ def odoo_step(odoo, args, log_name, what, strict=True):
 
 # ---------------------------------------------------------------------------- run
 
+FINGERPRINT_KEY = "serial_procurement.source_fingerprint"
+
+
+def addon_fingerprint():
+    """A hash of the addon's files: a change means the database needs -u."""
+    digest = hashlib.sha1()
+    root = REPO / ADDON
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def stored_fingerprint(db):
+    code, out, _err = psql(
+        f"select value from ir_config_parameter where key = '{FINGERPRINT_KEY}'", db=db
+    )
+    return out if code == 0 else None
+
+
+def store_fingerprint(db, value):
+    psql(
+        "insert into ir_config_parameter (key, value, create_date, write_date) "
+        f"values ('{FINGERPRINT_KEY}', '{value}', now(), now()) "
+        "on conflict (key) do update set value = excluded.value, write_date = now()",
+        db=db,
+    )
+
 
 def cmd_run(argv):
     init_only = "--init-only" in argv or os.environ.get("SP_RUN_INIT_ONLY") == "1"
@@ -469,6 +498,14 @@ def cmd_run(argv):
     state = module_state(db, ADDON) if db_exists(db) else None
     if state == "installed":
         step(f"reusing database {db} ({ADDON} installed)")
+        if stored_fingerprint(db) != addon_fingerprint():
+            odoo_step(
+                odoo,
+                ["-d", db, "-u", ADDON, "--stop-after-init", "--no-http"],
+                f"run-upgrade-{db}.log",
+                f"upgrading {ADDON} in {db}: its source changed since the last run",
+                strict=False,
+            )
     else:
         if state is None and db_exists(db):
             what = f"installing {ADDON} into the existing database {db}"
@@ -486,6 +523,7 @@ def cmd_run(argv):
         state = module_state(db, ADDON)
         if state != "installed":
             raise Failure(f"{ADDON} is not installed in {db} (state: {state}).")
+    store_fingerprint(db, addon_fingerprint())
     if init_only:
         step(f"database {db} ready (init only, not serving)")
         return 0

@@ -219,10 +219,16 @@ class StockMoveLine(models.Model):
         if not lines:
             return
         Lot = self.env["stock.lot"]
+        groups = defaultdict(lambda: self.env["stock.move.line"])
         for ml in lines:
-            lot = Lot._serial_find(ml.product_id, [ml.lot_name], ml.company_id)[:1]
-            if not lot:
-                lot = Lot._serial_create_on_transaction(
-                    ml.product_id, [ml.lot_name], ml.company_id
-                )
-            ml.lot_id = lot
+            groups[(ml.product_id, ml.company_id)] |= ml
+        for (product, company), group in groups.items():
+            names = list(dict.fromkeys(group.mapped("lot_name")))
+            lots = Lot._serial_find(product, names, company)
+            known = set(lots.mapped("name"))
+            lots |= Lot._serial_create_on_transaction(
+                product, [name for name in names if name not in known], company
+            )
+            by_name = {lot.name: lot for lot in lots}
+            for ml in group:
+                ml.lot_id = by_name[ml.lot_name]

@@ -392,3 +392,68 @@ class TestProcurementFlow(SerialProcurementCase):
         self.assertEqual(
             sorted(invoice.invoice_line_ids.lot_ids.mapped("name")), ["FW-A1", "FW-A2"]
         )
+
+    def test_17_smart_buttons(self):
+        order, ticket, purchase, picking = self._run_until_received(deposit=500.0)
+        invoice = self.env["account.move"].browse(
+            ticket.action_make_invoice()["res_id"]
+        )
+        self.assertEqual(ticket.action_view_sale_order()["res_id"], order.id)
+        self.assertEqual(order.action_view_ticket()["res_id"], ticket.id)
+        self.assertEqual(purchase.action_view_ticket()["res_id"], ticket.id)
+        self.assertEqual(invoice.action_view_ticket()["res_id"], ticket.id)
+        self.assertEqual(picking.action_view_tickets()["res_id"], ticket.id)
+        self.assertEqual(ticket.lot_ids[0].action_view_ticket()["res_id"], ticket.id)
+        invoices = self.env["account.move"].search(
+            ticket.action_view_invoices()["domain"]
+        )
+        self.assertEqual(invoices, ticket.invoice_ids)
+        self.assertEqual(len(invoices), 2, "the deposit and the balance invoice")
+        self.assertEqual(ticket.action_view_purchase_orders()["res_id"], purchase.id)
+        receipts = self.env["stock.picking"].search(
+            ticket.action_view_receipts()["domain"]
+        )
+        self.assertEqual(receipts, picking)
+        self.assertEqual(
+            (ticket.purchase_order_count, ticket.receipt_count, ticket.lot_count),
+            (1, 1, 2),
+        )
+        self.assertEqual(purchase.serial_lot_count, 2)
+        self.assertEqual(invoice.serial_lot_count, 2)
+        # A receipt feeding two tickets lists both.
+        order_b = self._create_quotation([(self.firewall, 1)], partner=self.customer_b)
+        ticket_b = self._create_ticket(order_b)
+        other = self.env["purchase.order"].create(
+            {
+                "partner_id": self.vendor.id,
+                "ticket_id": ticket.id,
+                "order_line": [
+                    (0, 0, {"product_id": self.firewall.id, "product_qty": 2})
+                ],
+            }
+        )
+        other.button_confirm()
+        self._enter_serials(other.picking_ids, self.firewall, "SB-1")
+        self._enter_serials(other.picking_ids, self.firewall, "SB-2", ticket=ticket_b)
+        action = other.picking_ids.action_view_tickets()
+        self.assertEqual(
+            self.env["helpdesk.ticket"].search(action["domain"]), ticket | ticket_b
+        )
+
+    def test_18_serial_entry_from_the_receipt_line(self):
+        order = self._create_quotation([(self.firewall, 2)])
+        ticket = self._create_ticket(order)
+        purchase = self._purchase(ticket)
+        move = purchase.picking_ids.move_ids
+        action = move.action_open_serial_entry()
+        self.assertEqual(action["res_model"], "serial.procurement.serial.entry.wizard")
+        wizard = (
+            self.env[action["res_model"]]
+            .with_context(**action["context"])
+            .create({"serials": "E-1\nE-2"})
+        )
+        self.assertEqual(wizard.ticket_id, ticket, "defaults to the purchase's ticket")
+        self.assertEqual((wizard.remaining_qty, wizard.serial_count), (2, 2))
+        wizard.action_apply()
+        self.assertEqual(sorted(move.move_line_ids.mapped("lot_name")), ["E-1", "E-2"])
+        self.assertEqual(move._serial_units_without_serial(), 0)

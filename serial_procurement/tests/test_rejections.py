@@ -297,3 +297,30 @@ class TestRejections(SerialProcurementCase):
         self.assertEqual(other.ticket_id, ticket)
         self.assertFalse(order.ticket_id)
         self.assertEqual(ticket.sale_order_link_ids, other)
+
+    def test_serial_entry_on_wrong_receipt_line(self):
+        batch = self.env["product.product"].create(
+            {"name": "Cable drum", "is_storable": True, "tracking": "lot"}
+        )
+        purchase = self.env["purchase.order"].create(
+            {
+                "partner_id": self.vendor.id,
+                "order_line": [(0, 0, {"product_id": batch.id, "product_qty": 3})],
+            }
+        )
+        purchase.button_confirm()
+        move = purchase.picking_ids.move_ids
+        Wizard = self.env["serial.procurement.serial.entry.wizard"]
+        with self.assertRaisesRegex(UserError, "not tracked by unique serial"):
+            Wizard.create({"move_id": move.id, "serials": "B-1"}).action_apply()
+        with self.assertRaisesRegex(UserError, "at least one serial"):
+            _ticket, picking = self._receipt()
+            self._entry(picking, " ,\n; ")
+        _ticket, done_picking = self._receipt(qty=1)
+        self._entry(done_picking, "D-1")
+        self._validate(done_picking)
+        with self.assertRaisesRegex(UserError, "already done"):
+            Wizard.create(
+                {"move_id": done_picking.move_ids.id, "serials": "D-2"}
+            ).action_apply()
+        self.assertFalse(move.move_line_ids.filtered("lot_name"))

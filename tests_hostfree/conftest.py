@@ -41,6 +41,11 @@ def billing():
     return load_pure_module("tools/billing.py", "sp_billing")
 
 
+@pytest.fixture(scope="session")
+def reservation_plan():
+    return load_pure_module("tools/reservation_plan.py", "sp_reservation_plan")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def no_odoo_imported():
     yield

@@ -180,16 +180,16 @@ class StockLot(models.Model):
             )
         }
         by_line = defaultdict(list)
-        for ticket in lots.ticket_id:
-            order_lines = ticket.sale_order_id.order_line.filtered(
-                lambda line: not line.display_type and not line.is_downpayment
-            )
-            for lot in lots.filtered(
-                lambda lot, ticket=ticket: lot.ticket_id == ticket
-            ):
-                for line in order_lines.filtered(
-                    lambda line, lot=lot: line.product_id == lot.product_id
-                ):
+        lots_by_ticket = defaultdict(list)
+        for lot in lots:
+            lots_by_ticket[lot.ticket_id].append(lot)
+        for ticket, ticket_lots in lots_by_ticket.items():
+            lines_by_product = defaultdict(list)
+            for line in ticket.sale_order_id.order_line:
+                if not line.display_type and not line.is_downpayment:
+                    lines_by_product[line.product_id].append(line)
+            for lot in ticket_lots:
+                for line in lines_by_product[lot.product_id]:
                     capacity = line.product_uom._compute_quantity(
                         line.product_uom_qty, line.product_id.uom_id
                     )
@@ -201,10 +201,12 @@ class StockLot(models.Model):
             self.browse(lot_ids).write({"sale_line_id": line.id})
 
     def _serial_reserve_on_deliveries(self):
-        """Make the ticket's pending delivery reserve exactly its own serials."""
+        """Make the pending deliveries of these serials' estimates reserve
+        exactly their estimate's serials in stock, in one batch. Returns those
+        deliveries (moves)."""
         lots = self.filtered("sale_line_id")
         if not lots:
-            return
+            return self.env["stock.move"]
         moves = self.env["stock.move"].search(
             [
                 ("group_id", "in", lots.sale_order_id.procurement_group_id.ids),
@@ -214,19 +216,7 @@ class StockLot(models.Model):
                 ("move_orig_ids", "=", False),
             ]
         )
-        for move in moves:
-            order = move.group_id.sale_id
-            wanted = self.search(
-                [
-                    ("sale_order_id", "=", order.id),
-                    ("product_id", "=", move.product_id.id),
-                    ("in_stock", "=", True),
-                ],
-                limit=int(move.product_qty),
-            )
-            if not wanted or wanted <= move.move_line_ids.lot_id:
-                continue
-            move._serial_reserve_lots(wanted)
+        return moves._serial_reserve_estimate_serials()
 
     # ------------------------------------------------------------------
     # Lifecycle (issue #4): serials added on a transaction, corrections

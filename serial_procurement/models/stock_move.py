@@ -1,35 +1,198 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, models
+from collections import Counter, defaultdict
+
+from odoo import _, api, models
+from odoo.tools import float_compare
+
+from ..tools import reservation_plan
+
+DONE = ("done", "cancel")
+# Context keys: hold back core's reserve-on-arrival; moves not to top up.
+HOLD_ASSIGN = "serial_procurement_hold_assign"
+SKIP_ASSIGN = "serial_procurement_skip_assign_move_ids"
 
 
 class StockMove(models.Model):
     _inherit = "stock.move"
 
-    def _serial_reserve_lots(self, lots):
-        """Reserve exactly ``lots`` on this move, taking them from any other
-        pending move that reserved them first."""
-        self.ensure_one()
-        holders = (
-            self.env["stock.move.line"]
-            .search(
-                [
-                    ("lot_id", "in", lots.ids),
-                    ("move_id", "!=", self.id),
-                    ("state", "not in", ("done", "cancel")),
-                    ("location_id.usage", "=", "internal"),
-                ]
+    # ------------------------------------------------------------------
+    # Reservation of an estimate's serials on its deliveries (issue #10)
+    # ------------------------------------------------------------------
+
+    def _trigger_assign(self):
+        """Core reserves, after a receipt, the moves waiting for its goods.
+        While a receipt's serials are allocated to tickets that is held back
+        (context key ``HOLD_ASSIGN``): the tickets' deliveries take their own
+        serials first, then core reserves what is left."""
+        if self.env.context.get(HOLD_ASSIGN):
+            return None
+        return super()._trigger_assign()
+
+    def _action_assign(self, force_qty=False):
+        """Moves that just reserved their estimate's exact serials (context key
+        ``SKIP_ASSIGN``) are not topped up with other stock by core."""
+        skip = self.env.context.get(SKIP_ASSIGN)
+        if skip:
+            skip = set(skip)
+            self = self.filtered(lambda move: move.id not in skip)
+        return super()._action_assign(force_qty=force_qty)
+
+    def _serial_reserve_estimate_serials(self):
+        """Make these pending deliveries reserve exactly the serials of their
+        estimate that are in stock: one quant search, one release of the
+        lines to give up, one batched move line create through core's
+        ``_prepare_move_line_vals`` and quant cache (core recomputes the
+        states once). Returns the deliveries whose reservation was planned."""
+        quants = self._serial_estimate_quants()
+        groups = self._serial_group_by_estimate()
+        holders = self._serial_holder_lines(quants)
+        plan, new_quants = self._serial_plan(groups, quants, holders)
+        if not plan:
+            return self.browse()
+        planned = self.browse(list(plan))
+        dropped = {move_id: set(res.drop) for move_id, res in plan.items()}
+        added_lots = {lot_id for res in plan.values() for lot_id in res.add}
+        released = planned.move_line_ids.filtered(
+            lambda ml: not ml.picked
+            and ml.state not in DONE
+            and ml._serial_reservation_key() in dropped[ml.move_id.id]
+        ) | holders.filtered(lambda ml: not ml.picked and ml.lot_id.id in added_lots)
+        holder_moves = released.move_id - planned
+        quants_cache = self._serial_quants_cache(quants)
+        self._serial_release_lines(released, quants_cache)
+        vals_list = [
+            self.browse(move_id)._prepare_move_line_vals(
+                quantity=1, reserved_quant=new_quants[lot_id]
             )
-            .move_id
+            for move_id, reservation in plan.items()
+            for lot_id in reservation.add
+        ]
+        self.env["stock.move.line"].with_context(quants_cache=quants_cache).create(
+            vals_list
         )
-        holders._do_unreserve()
-        self._do_unreserve()
-        for lot in lots:
-            self._update_reserved_quantity(
-                1, self.location_id, lot_id=lot, strict=False
+        holder_moves.with_context(**{SKIP_ASSIGN: planned.ids})._action_assign()
+        return planned
+
+    def _serial_estimate_quants(self):
+        """One search: the quants of these moves' products under their source
+        locations, of a serial of their estimates or reserved on them."""
+        lots = self.move_line_ids.lot_id
+        domain = [
+            ("product_id", "in", self.product_id.ids),
+            ("location_id", "child_of", self.location_id.ids),
+            ("lot_id", "!=", False),
+            "|",
+            ("lot_id.sale_order_id", "in", self.group_id.sale_id.ids),
+            ("lot_id", "in", lots.ids),
+        ]
+        # sudo: like core's reservation, quants are read whatever the rules
+        return (
+            self.env["stock.quant"]
+            .sudo()
+            .search_fetch(
+                domain,
+                [
+                    "product_id",
+                    "location_id",
+                    "lot_id",
+                    "package_id",
+                    "owner_id",
+                    "quantity",
+                    "reserved_quantity",
+                    "in_date",
+                ],
             )
-        self._recompute_state()
-        holders._action_assign()
+        )
+
+    def _serial_group_by_estimate(self):
+        """{(estimate id, product id): moves}, moves in priority order."""
+        groups = defaultdict(lambda: self.browse())
+        for move in self.sorted(lambda m: (-int(m.priority or 0), m.date, m.id)):
+            groups[(move.group_id.sale_id.id, move.product_id.id)] |= move
+        return groups
+
+    def _serial_holder_lines(self, quants):
+        """Lines of other transfers reserving a serial of these estimates (one
+        search, only when a quant says another transfer reserves it)."""
+        ours = Counter(
+            ml.lot_id.id for ml in self.move_line_ids if ml.state not in DONE
+        )
+        held_elsewhere = [
+            quant.lot_id.id
+            for quant in quants
+            if quant.reserved_quantity > ours.get(quant.lot_id.id, 0)
+        ]
+        if not held_elsewhere:
+            return self.env["stock.move.line"]
+        return self.env["stock.move.line"].search(
+            [
+                ("lot_id", "in", held_elsewhere),
+                ("move_id", "not in", self.ids),
+                ("state", "not in", DONE),
+                ("quantity", ">", 0),
+            ]
+        )
+
+    def _serial_plan(self, groups, quants, holders):
+        """{move id: Reservation of line keys} and {lot id: its quant in stock}."""
+        in_stock = self._serial_quants_in_stock(quants)
+        serials = defaultdict(list)
+        for quant in in_stock:
+            order = quant.lot_id.sale_order_id
+            if order:
+                serials[(order.id, quant.product_id.id)].append(quant.lot_id.id)
+        unavailable = set(holders.filtered("picked").lot_id.ids)
+        unavailable |= set(self.move_line_ids.filtered("picked").lot_id.ids)
+        plan = {}
+        for key, moves in groups.items():
+            deliveries = [move._serial_delivery_slot() for move in moves]
+            plan.update(
+                reservation_plan.plan_reservation(
+                    deliveries, serials.get(key, []), unavailable
+                )
+            )
+        return plan, {quant.lot_id.id: quant for quant in in_stock}
+
+    def _serial_quants_in_stock(self, quants):
+        """Quants holding a unit (one per serial), ordered like serials (name)."""
+        in_stock = quants.filtered(
+            lambda q: float_compare(
+                q.quantity, 0, precision_rounding=q.product_uom_id.rounding
+            )
+            > 0
+        )
+        return in_stock.sorted(lambda q: (q.lot_id.name, q.lot_id.id))
+
+    def _serial_delivery_slot(self):
+        """This move as the planner sees it: units needed, the lines it
+        reserves (by serial; a line without serial by its own key) and the
+        units already picked."""
+        self.ensure_one()
+        lines = self.move_line_ids.filtered(lambda ml: ml.state not in DONE)
+        return reservation_plan.Delivery(
+            key=self.id,
+            capacity=int(self.product_qty),
+            held=[ml._serial_reservation_key() for ml in lines if not ml.picked],
+            picked=int(sum(lines.filtered("picked").mapped("quantity_product_uom"))),
+        )
+
+    @api.model
+    def _serial_release_lines(self, lines, quants_cache):
+        """Unlink reserved ``lines`` (core unreserves their quants): through the
+        quant cache for those whose quant was read, core's search otherwise."""
+        cached = lines.filtered(lambda ml: quants_cache.get(ml._serial_quant_key()))
+        cached.with_context(quants_cache=quants_cache).unlink()
+        (lines - cached).unlink()
+
+    @api.model
+    def _serial_quants_cache(self, quants):
+        """Core's quant cache (``quants_cache`` context key of
+        ``stock.quant._gather``) built from quants already read."""
+        cache = defaultdict(lambda: self.env["stock.quant"].sudo())
+        for quant in quants:
+            cache[quant._serial_quant_key()] |= quant
+        return cache
 
     def _serial_units_without_serial(self):
         """Units of this move that have no serial on its lines yet."""

@@ -56,6 +56,23 @@ class StockMoveLine(models.Model):
                 vals["customer_id"] = customer.id
         return vals
 
+    def _serial_reservation_key(self):
+        """The serial (lot id) this line reserves, or the line itself when it
+        has none, as the reservation planner knows it."""
+        self.ensure_one()
+        return self.lot_id.id or ("line", self.id)
+
+    def _serial_quant_key(self):
+        """Key of this line's quant in core's quant cache (``stock.quant._gather``)."""
+        self.ensure_one()
+        return (
+            self.product_id.id,
+            self.location_id.id,
+            self.lot_id.id,
+            self.package_id.id,
+            self.owner_id.id,
+        )
+
     def _serial_check_receipt(self):
         """Refuse a receipt whose serials break a rule; nothing is written."""
         if not self:
@@ -182,19 +199,26 @@ class StockMoveLine(models.Model):
 
     def _serial_allocate_to_tickets(self):
         """After validation: stamp the ticket on existing lots, allocate each serial
-        to an estimate line and reserve it on the ticket's delivery."""
+        to an estimate line and reserve the tickets' serials on their deliveries,
+        in one batch. Returns the deliveries (moves) so reserved."""
         lines = self.filtered(lambda ml: ml.ticket_id and ml.lot_id)
         if not lines:
-            return
-        lots_to_stamp = defaultdict(lambda: self.env["stock.lot"])
-        for ml in lines:
-            if ml.lot_id.ticket_id != ml.ticket_id:
-                lots_to_stamp[ml] = ml.lot_id
-        for ml, lot in lots_to_stamp.items():
-            lot.write(ml._serial_procurement_lot_vals())
+            return self.env["stock.move"]
+        lines._serial_stamp_lots()
         lots = lines.lot_id
         lots._serial_allocate_to_sale_lines()
-        lots._serial_reserve_on_deliveries()
+        return lots._serial_reserve_on_deliveries()
+
+    def _serial_stamp_lots(self):
+        """Existing serials received onto a ticket take its origin (ticket,
+        customer, supplier, PO): one write per distinct origin."""
+        by_vals = defaultdict(list)
+        for ml in self:
+            if ml.lot_id.ticket_id != ml.ticket_id:
+                vals = ml._serial_procurement_lot_vals()
+                by_vals[tuple(sorted(vals.items()))].append(ml.lot_id.id)
+        for vals, lot_ids in by_vals.items():
+            self.env["stock.lot"].browse(lot_ids).write(dict(vals))
 
     # ------------------------------------------------------------------
     # Deliveries (issue #4)

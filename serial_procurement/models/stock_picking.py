@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from .stock_move import HOLD_ASSIGN, SKIP_ASSIGN
+
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
@@ -24,9 +26,23 @@ class StockPicking(models.Model):
         receipt_lines = self._serial_receipt_move_lines()
         receipt_lines._serial_check_receipt()
         self._serial_check_outgoing()
-        res = super()._action_done()
-        receipt_lines._serial_allocate_to_tickets()
+        if not receipt_lines.filtered("ticket_id"):
+            return super()._action_done()
+        # Core's reserve-on-arrival waits until the tickets' deliveries have
+        # reserved their own serials, then reserves what is left.
+        res = super(StockPicking, self.with_context(**{HOLD_ASSIGN: True}))._action_done()
+        reserved = receipt_lines._serial_allocate_to_tickets()
+        self._serial_done_incoming_moves().with_context(
+            **{SKIP_ASSIGN: reserved.ids}
+        )._trigger_assign()
         return res
+
+    def _serial_done_incoming_moves(self):
+        """The moves whose arrival core lets waiting moves reserve (as in
+        core ``_action_done``)."""
+        return self.filtered(
+            lambda p: p.picking_type_id.code in ("incoming", "internal")
+        ).move_ids.filtered(lambda m: m.state == "done")
 
     def _serial_receipt_move_lines(self):
         """Move lines of incoming moves being validated, with a quantity."""

@@ -2,6 +2,7 @@ from . import test_flow
 from . import test_rejections
 from . import test_security
 from . import test_receipt_cost
+from . import test_receipt_reservation
 from . import test_tour
 from . import test_required_flags
 from . import test_tracking_conversion

@@ -1,3 +1,4 @@
 # Pure-Python helpers: no Odoo import here, so the host-free suite can load them.
 from . import serial_parser
 from . import billing
+from . import reservation_plan

@@ -1,194 +1,143 @@
 #!/usr/bin/env python3
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Receipt validation cost, with and without ticket allocation.
+"""Receipt benchmark: receiving serials onto tickets next to core alone.
 
-For each size (100 and 1,000 serials by default) it builds, inside one
-transaction that is rolled back at the end:
+Prints ONE table, size x path: wall s, CPU s (the Odoo process), SQL queries,
+queries per serial, peak RSS and the ratios to core-only of the same size.
+Paths (see bench_scenarios.py): core (plain receipt, nothing waiting), ticket
+(onto one ticket), two_tickets (an older open ticket for the product waits
+too); then the final invoice and the Serial History report (1,000 moves).
 
-- core: a purchase receipt of serial-tracked units, serials imported with core
-  ``stock.move.action_generate_lot_line_vals(..., 'import', ...)``, no ticket;
-- order: the estimate, purchase order and waiting customer delivery of the
-  ticket mode, but the serials sent to no ticket (core reserves them on the
-  delivery): the baseline the ticket allocation adds to;
-- ticket: an estimate for the same units turned into a ticket, its purchase
-  order, the serials entered with the addon's serial entry (onto the ticket),
-  so validation also allocates the serials and reserves the ticket's delivery;
+Each measure runs in a process of its own (its peak RSS is its own) inside a
+transaction that is rolled back, in the `make run` database (SP_DB, or
+--database). Odoo is found, or installed, by the project's shared tooling
+(scripts/sptool: the same discovery as `make test`), so this works with any
+python3 wherever `make test` does:
 
-and prints the time and SQL query count of ``button_validate()``.
-
-Usage: python3 benchmarks/bench_receipt.py [--database DB] [--sizes 100,1000]
-The database must have serial_procurement installed (``make run`` makes one).
+    make bench                        # 100 and 1,000 serials
+    make bench ARGS=--big             # and 10,000 serials
+    python3 benchmarks/bench_receipt.py --sizes 100 --paths core,ticket
+    python3 benchmarks/bench_receipt.py --addons-root /other/checkout  # compare
 """
 
 import argparse
+import json
 import os
+import subprocess
 import sys
-import time
+from pathlib import Path
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO / "scripts"))
 
+from sptool.commands import prepare_run_db  # noqa: E402
+from sptool.host import get_odoo  # noqa: E402
+from sptool.layout import ADDON  # noqa: E402
+from sptool.output import Failure  # noqa: E402
+from sptool.system import ensure_postgres  # noqa: E402
 
-def addons_path(odoo):
-    paths = [
-        ROOT,
-        os.path.join(os.path.dirname(os.path.dirname(odoo.__file__)), "addons"),
-    ]
-    paths += list(odoo.addons.__path__)
-    return ",".join(p for p in paths if os.path.isdir(p))
-
-
-def make_product(env, name):
-    from odoo import Command
-
-    vendor = env["res.partner"].create({"name": f"Bench vendor {name}"})
-    return env["product.product"].create(
-        {
-            "name": name,
-            "is_storable": True,
-            "tracking": "serial",
-            "invoice_policy": "order",
-            "list_price": 100.0,
-            "taxes_id": [Command.clear()],
-            "seller_ids": [Command.create({"partner_id": vendor.id, "price": 50.0})],
-        }
-    ), vendor
+DEFAULT_PATHS = "core,ticket,two_tickets"
+EXTRAS = (("invoice", "final invoice"), ("history_moves", "history report"))
+HEADER = (
+    f"{'serials':>7}  {'path':<15} {'wall s':>8} {'CPU s':>8} {'queries':>8} "
+    f"{'q/serial':>8} {'RSS MB':>7} {'CPU x core':>10} {'queries x core':>14}"
+)
 
 
-def measure(env, picking):
-    picking.move_ids.picked = True
-    env.flush_all()
-    env.invalidate_all()
-    cr = env.cr
-    queries = cr.sql_log_count
-    start = time.perf_counter()
-    picking.button_validate()
-    env.flush_all()
-    elapsed = time.perf_counter() - start
-    assert picking.state == "done", picking.state
-    return elapsed, cr.sql_log_count - queries
-
-
-def core_receipt(env, size, tag):
-    from odoo import Command
-
-    product, vendor = make_product(env, f"Bench core {tag}")
-    purchase = env["purchase.order"].create(
-        {
-            "partner_id": vendor.id,
-            "order_line": [
-                Command.create({"product_id": product.id, "product_qty": size})
-            ],
-        }
-    )
-    purchase.button_confirm()
-    picking = purchase.picking_ids
-    move = picking.move_ids
-    vals = move.action_generate_lot_line_vals(
-        {
-            "default_product_id": product.id,
-            "default_location_dest_id": move.location_dest_id.id,
-            "default_location_id": move.location_id.id,
-            "default_tracking": "serial",
-            "default_quantity": size,
-            "default_move_id": move.id,
-            "default_picking_id": picking.id,
-            "default_company_id": move.company_id.id,
-        },
-        "import",
-        False,
-        size,
-        "\n".join(f"CORE-{tag}-{i:05d}" for i in range(size)),
-    )
-    for line in vals:
-        for key, value in list(line.items()):
-            if isinstance(value, dict):
-                line[key] = value["id"]
-    move.move_line_ids.unlink()
-    env["stock.move.line"].create(vals)
-    return measure(env, picking)
-
-
-def ticket_receipt(env, size, tag, onto_ticket=True):
-    from odoo import Command
-
-    product, _vendor = make_product(env, f"Bench ticket {tag}")
-    customer = env["res.partner"].create({"name": f"Bench customer {tag}"})
-    order = env["sale.order"].create(
-        {
-            "partner_id": customer.id,
-            "order_line": [
-                Command.create({"product_id": product.id, "product_uom_qty": size})
-            ],
-        }
-    )
-    ticket = env["helpdesk.ticket"].browse(order.action_create_ticket()["res_id"])
-    ticket.action_create_purchase_orders()
-    ticket.purchase_order_ids.button_confirm()
-    picking = ticket.purchase_order_ids.picking_ids
-    env["serial.procurement.serial.entry.wizard"].create(
-        {
-            "move_id": picking.move_ids.id,
-            "serials": "\n".join(f"TKT-{tag}-{i:05d}" for i in range(size)),
-        }
-    ).action_apply()
-    if not onto_ticket:
-        picking.move_line_ids.ticket_id = False
-    result = measure(env, picking)
-    assert len(ticket.lot_ids) == (size if onto_ticket else 0)
-    delivery = order.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
-    assert len(delivery.move_line_ids.lot_id) == size
-    if onto_ticket:
-        assert delivery.move_line_ids.lot_id == ticket.lot_ids
-    return result
-
-
-def order_receipt(env, size, tag):
-    """The same estimate and waiting delivery, serials sent to no ticket."""
-    return ticket_receipt(env, size, tag, onto_ticket=False)
-
-
-def main():
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--database", "-d", default=os.environ.get("SP_DB", "serial_procurement")
+        "--database", "-d", default=os.environ.get("SP_DB", ADDON)
     )
     parser.add_argument("--sizes", default="100,1000")
-    args = parser.parse_args()
+    parser.add_argument(
+        "--big", action="store_true", help="add 10,000 serials (minutes per path)"
+    )
+    parser.add_argument("--paths", default=DEFAULT_PATHS, help="core_waiting too")
+    parser.add_argument(
+        "--extras",
+        default="1000",
+        help="sizes of the invoice and history report rows ('' for none)",
+    )
+    parser.add_argument(
+        "--addons-root",
+        help="another checkout of this repository to measure instead (before/after)",
+    )
+    return parser.parse_args(argv)
+
+
+def addons_path(odoo, root):
+    """The tooling's addons path, with ``root`` in place of this repository."""
+    paths = odoo.addons_paths(with_repo=False)
+    return ",".join([str(root or REPO), *paths])
+
+
+def run_child(odoo, args, path, size):
+    cmd = [
+        odoo.python,
+        str(HERE / "bench_child.py"),
+        "--database",
+        args.database,
+        "--addons-path",
+        addons_path(odoo, args.addons_root),
+        "--path",
+        path,
+        "--size",
+        str(size),
+    ]
+    done = subprocess.run(
+        cmd, env=odoo.env(), capture_output=True, text=True, check=False
+    )
+    for line in done.stdout.splitlines():
+        if line.startswith("BENCH "):
+            return json.loads(line[len("BENCH ") :])
+    sys.stderr.write(done.stdout[-3000:] + done.stderr[-3000:])
+    raise Failure(f"bench_child.py {path} {size} failed (exit {done.returncode})")
+
+
+def row(size, path, result, core):
+    ratio_cpu = f"{result['cpu'] / core['cpu']:.2f}" if core else "-"
+    ratio_q = f"{result['queries'] / core['queries']:.2f}" if core else "-"
+    return (
+        f"{size:>7}  {path:<15} {result['wall']:>8.2f} {result['cpu']:>8.2f} "
+        f"{result['queries']:>8} {result['queries'] / size:>8.2f} "
+        f"{result['rss_mb']:>7.0f} {ratio_cpu:>10} {ratio_q:>14}"
+    )
+
+
+def sizes_of(args):
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    if args.big and 10000 not in sizes:
+        sizes.append(10000)
+    return sizes
+
+
+def main(argv=None):
+    args = parse_args(argv)
     try:
-        import odoo
-        from odoo import SUPERUSER_ID, api
-        from odoo.modules.registry import Registry
-    except ImportError:
-        sys.exit("No importable Odoo 18 found: install it or run with its python.")
-    odoo.tools.config.parse_config(
-        ["-d", args.database, "--addons-path", addons_path(odoo), "--log-level", "warn"]
-    )
-    registry = Registry(args.database)
-    sizes = [int(s) for s in args.sizes.split(",")]
-    print(f"database {args.database}, Odoo {odoo.release.version}")
+        odoo = get_odoo()
+        ensure_postgres()
+        prepare_run_db(odoo, args.database)
+    except Failure as error:
+        sys.exit(str(error))
+    paths = [p for p in args.paths.split(",") if p]
     print(
-        f"{'serials':>8} {'mode':<8} {'validate s':>11} {'queries':>8} "
-        f"{'ms/serial':>10} {'q/serial':>9}"
+        f"database {args.database}, Odoo {odoo.version}, addons "
+        f"{args.addons_root or REPO}; ratios to core-only of the same size"
     )
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        # Warm the caches once so that the first measure is not penalised.
-        core_receipt(env, 3, "warm")
-        ticket_receipt(env, 3, "warm")
-        for size in sizes:
-            modes = (
-                ("core", core_receipt),
-                ("order", order_receipt),
-                ("ticket", ticket_receipt),
-            )
-            for mode, run in modes:
-                elapsed, queries = run(env, size, f"{mode}{size}")
-                print(
-                    f"{size:>8} {mode:<8} {elapsed:>11.2f} {queries:>8} "
-                    f"{1000 * elapsed / size:>10.1f} {queries / size:>9.2f}"
-                )
-        cr.rollback()
+    print(HEADER, flush=True)
+    for size in sizes_of(args):
+        core = None
+        for path in paths:
+            result = run_child(odoo, args, path, size)
+            core = result if path == "core" else core
+            print(row(size, path, result, core))
+            sys.stdout.flush()
+    for size in [int(s) for s in args.extras.split(",") if s]:
+        for path, _label in EXTRAS:
+            print(row(size, path, run_child(odoo, args, path, size), None), flush=True)
 
 
 if __name__ == "__main__":

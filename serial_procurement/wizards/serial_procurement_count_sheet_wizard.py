@@ -303,7 +303,12 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
 
     def action_import(self):
         self.ensure_one()
-        parsed = self._validate_rows(self._read_rows())
+        self._apply_counts(self._validate_rows(self._read_rows()))
+        return {"type": "ir.actions.act_window_close"}
+
+    def _apply_counts(self, parsed):
+        """Apply the counted quantities of the validated rows (inventory
+        adjustments), creating the serials and batches not known yet."""
         new_lots = self._create_missing_lots(parsed)
         Quant = self.env["stock.quant"].with_context(inventory_mode=True)
         rows = [
@@ -337,4 +342,4 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
         quants |= Quant.create(to_create)
         quants._apply_inventory()
         quants.inventory_quantity_set = False
-        return {"type": "ir.actions.act_window_close"}
+        return quants

@@ -1,0 +1,2 @@
+from . import test_background_receipt
+from . import test_background_count_sheet

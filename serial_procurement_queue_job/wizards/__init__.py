@@ -1,0 +1,1 @@
+from . import serial_procurement_count_sheet_wizard

@@ -50,7 +50,7 @@ def prepare(scenarios, path, size):
             check()
 
         return validate, check_done
-    return getattr(scenarios, path)(size), lambda: None
+    return getattr(scenarios, path)(size)
 
 
 def run(env, path, size):

@@ -7,7 +7,8 @@ Prints ONE table, size x path: wall s, CPU s (the Odoo process), SQL queries,
 queries per serial, peak RSS and the ratios to core-only of the same size.
 Paths (see bench_scenarios.py): core (plain receipt, nothing waiting), ticket
 (onto one ticket), two_tickets (an older open ticket for the product waits
-too); then the final invoice and the Serial History report (1,000 moves).
+too); then the final invoice of a ticket, the Serial History report of one serial
+moved N times (history_moves) and of the N serials of a receipt (history_lots).
 
 Each measure runs in a process of its own (its peak RSS is its own) inside a
 transaction that is rolled back, in the `make run` database (SP_DB, or
@@ -39,7 +40,7 @@ from sptool.output import Failure  # noqa: E402
 from sptool.system import ensure_postgres  # noqa: E402
 
 DEFAULT_PATHS = "core,ticket,two_tickets"
-EXTRAS = (("invoice", "final invoice"), ("history_moves", "history report"))
+EXTRAS = ("invoice", "history_moves", "history_lots")
 HEADER = (
     f"{'serials':>7}  {'path':<15} {'wall s':>8} {'CPU s':>8} {'queries':>8} "
     f"{'q/serial':>8} {'RSS MB':>7} {'CPU x core':>10} {'queries x core':>14}"
@@ -136,7 +137,7 @@ def main(argv=None):
             print(row(size, path, result, core))
             sys.stdout.flush()
     for size in [int(s) for s in args.extras.split(",") if s]:
-        for path, _label in EXTRAS:
+        for path in EXTRAS:
             print(row(size, path, run_child(odoo, args, path, size), None), flush=True)
 
 

@@ -154,11 +154,15 @@ class Scenarios:
 
     def invoice(self, size):
         ticket = self.received_ticket(size)
-        return ticket.action_make_invoice
+
+        def check():
+            invoice = ticket.invoice_ids.filtered(lambda m: m.state == "posted")
+            assert len(invoice.invoice_line_ids.lot_ids) == size, "serials on lines"
+
+        return ticket.action_make_invoice, check
 
     def history_lots(self, size):
-        lots = self.received_ticket(size).lot_ids
-        return self.history_report(lots)
+        return self.history_report(self.received_ticket(size).lot_ids)
 
     def history_moves(self, size):
         """One serial moved ``size`` times between two shelves (one batch)."""
@@ -215,10 +219,17 @@ class Scenarios:
 
     def history_report(self, lots):
         report = self.env["ir.actions.report"]
+        rendered = []
 
         def render():
-            return report._render_qweb_html(
-                "serial_procurement.action_report_serial_history", lots.ids
+            rendered.append(
+                report._render_qweb_html(
+                    "serial_procurement.action_report_serial_history", lots.ids
+                )[0]
             )
 
-        return render
+        def check():
+            html = rendered[-1].decode()
+            assert all(name in html for name in lots.mapped("name")), "serials shown"
+
+        return render, check

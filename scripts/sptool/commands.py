@@ -32,7 +32,7 @@ def prepare_run_db(odoo, db):
         if missing or database.stored_fingerprint(db) != fingerprint:
             args = ["-d", db, "-u", ADDON, "--stop-after-init", "--no-http"]
             if missing:
-                args[3:3] = ["-i", ",".join(missing)]
+                args[2:2] = ["-i", ",".join(missing)]
             database.odoo_step(
                 odoo,
                 args,

@@ -9,6 +9,21 @@ from odoo.osv import expression
 from ..tools import serial_parser
 
 
+# Stored fields of a movement the Serial History shows, read with the search.
+HISTORY_LINE_FIELDS = [
+    "date",
+    "reference",
+    "lot_id",
+    "picking_id",
+    "picking_type_id",
+    "location_id",
+    "location_dest_id",
+    "quantity",
+    "product_uom_id",
+    "expiration_date",
+]
+
+
 class StockLot(models.Model):
     _name = "stock.lot"
     _inherit = ["stock.lot", "serial.procurement.ticket.mixin"]
@@ -123,16 +138,25 @@ class StockLot(models.Model):
 
     @api.depends("quant_ids.quantity")
     def _compute_history_move_line_ids(self):
-        move_lines = self.env["stock.move.line"].search(
+        """One search for the done movements of all these serials, grouped
+        by serial in one pass (the history report prints 1,000s at once)."""
+        move_lines = self.env["stock.move.line"].search_fetch(
             [("lot_id", "in", self.ids), ("state", "=", "done")],
+            HISTORY_LINE_FIELDS,
             order="date desc, id desc",
         )
+        by_lot = defaultdict(list)
+        for ml in move_lines:
+            by_lot[ml.lot_id.id].append(ml.id)
+        MoveLine = self.env["stock.move.line"]
         for lot in self:
-            lot_lines = move_lines.filtered(lambda ml, lot=lot: ml.lot_id == lot)
-            lot.history_move_line_ids = lot_lines
-            lot.receipt_ids = lot_lines.picking_id.filtered(
-                lambda p: p.picking_type_code == "incoming"
+            lot_lines = MoveLine.browse(by_lot[lot.id]).with_prefetch(
+                move_lines._prefetch_ids
             )
+            lot.history_move_line_ids = lot_lines
+            lot.receipt_ids = lot_lines.filtered(
+                lambda ml: ml.picking_code == "incoming"
+            ).picking_id
 
     def _action_open_serial_list(self, name):
         action = self.env["ir.actions.actions"]._for_xml_id(

@@ -49,9 +49,7 @@ HEADER = (
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--database", "-d", default=os.environ.get("SP_DB", ADDON)
-    )
+    parser.add_argument("--database", "-d", default=os.environ.get("SP_DB", ADDON))
     parser.add_argument("--sizes", default="100,1000")
     parser.add_argument(
         "--big", action="store_true", help="add 10,000 serials (minutes per path)"

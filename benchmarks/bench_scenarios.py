@@ -43,7 +43,9 @@ class Scenarios:
                 "list_price": 100.0,
                 "taxes_id": [Command.clear()],
                 "supplier_taxes_id": [Command.clear()],
-                "seller_ids": [Command.create({"partner_id": vendor.id, "price": 50.0})],
+                "seller_ids": [
+                    Command.create({"partner_id": vendor.id, "price": 50.0})
+                ],
             }
         ), vendor
 
@@ -63,7 +65,9 @@ class Scenarios:
 
     def ticket(self, product, size, name):
         order = self.estimate(product, size, name)
-        return self.env["helpdesk.ticket"].browse(order.action_create_ticket()["res_id"])
+        return self.env["helpdesk.ticket"].browse(
+            order.action_create_ticket()["res_id"]
+        )
 
     # ------------------------------------------------------------- receipts
 
@@ -167,9 +171,11 @@ class Scenarios:
     def history_moves(self, size):
         """One serial moved ``size`` times between two shelves (one batch)."""
         product, _vendor = self.product("history")
-        stock = self.env["stock.warehouse"].search(
-            [("company_id", "=", self.env.company.id)], limit=1
-        ).lot_stock_id
+        stock = (
+            self.env["stock.warehouse"]
+            .search([("company_id", "=", self.env.company.id)], limit=1)
+            .lot_stock_id
+        )
         shelves = self.env["stock.location"].create(
             [
                 {"name": f"Bench shelf {i} {self.tag}", "location_id": stock.id}

@@ -20,6 +20,8 @@ OCA_LICENSES = {
     "GPL-3",
     "GPL-3 or any later version",
 }
+# The addon; its bridges (MAIN_ADDON_<module>) depend on it and auto-install.
+MAIN_ADDON = "serial_procurement"
 REQUIRED_DEPENDS = (
     "sale_management",
     "sale_stock",
@@ -75,9 +77,12 @@ def check_manifest(addon):
             f"({', '.join(sorted(OCA_LICENSES))})"
         )
     depends = manifest.get("depends", [])
-    for module in REQUIRED_DEPENDS:
+    bridge = Path(addon).name.startswith(MAIN_ADDON + "_")
+    for module in (MAIN_ADDON,) if bridge else REQUIRED_DEPENDS:
         if module not in depends:
             problems.append(f"__manifest__.py: depends lacks {module}")
+    if bridge and not manifest.get("auto_install"):
+        problems.append("__manifest__.py: a bridge addon must be auto_install")
     return problems
 
 

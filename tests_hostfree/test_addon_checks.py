@@ -246,3 +246,32 @@ def test_i18n_without_pot(broken):
     i18n.mkdir()
     (i18n / "fr.po").write_text('msgid ""\nmsgstr ""\n')
     assert_reported(checks.check_i18n(broken), r"i18n/serial_procurement\.pot: missing")
+
+
+def test_bridge_addons_have_no_problem(addon_dir):
+    bridges = sorted(addon_dir.parent.glob(f"{addon_dir.name}_*/__manifest__.py"))
+    assert bridges, "no bridge addon found beside the addon"
+    for manifest in bridges:
+        assert checks.check_addon(manifest.parent) == [], manifest.parent.name
+
+
+@pytest.mark.parametrize(
+    "old, new, problem",
+    [
+        ('"auto_install": True', '"auto_install": False', "must be auto_install"),
+        (
+            '"depends": ["serial_procurement", ',
+            '"depends": [',
+            "lacks serial_procurement",
+        ),
+    ],
+)
+def test_broken_bridge_manifest_is_caught(addon_dir, tmp_path, old, new, problem):
+    bridge = addon_dir.parent / f"{addon_dir.name}_queue_job"
+    copy = tmp_path / bridge.name
+    shutil.copytree(bridge, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    manifest = copy / "__manifest__.py"
+    text = manifest.read_text()
+    assert old in text
+    manifest.write_text(text.replace(old, new))
+    assert any(problem in p for p in checks.check_manifest(copy))

@@ -5,9 +5,7 @@ def _plan(module, deliveries, serials, unavailable=()):
     plan = module.plan_reservation(
         [module.Delivery(*spec) for spec in deliveries], serials, unavailable
     )
-    return {
-        key: (res.keep, res.drop, res.add) for key, res in plan.items()
-    }
+    return {key: (res.keep, res.drop, res.add) for key, res in plan.items()}
 
 
 def test_new_serials_fill_an_empty_delivery(reservation_plan):
@@ -27,7 +25,9 @@ def test_serials_already_reserved_stay(reservation_plan):
 
 def test_two_deliveries_share_without_double_booking(reservation_plan):
     plan = _plan(
-        reservation_plan, [("d1", 2, ["C"]), ("d2", 2, ["C", "D"])], ["A", "B", "C", "D"]
+        reservation_plan,
+        [("d1", 2, ["C"]), ("d2", 2, ["C", "D"])],
+        ["A", "B", "C", "D"],
     )
     assert plan == {"d1": (["C"], [], ["A"]), "d2": (["D"], ["C"], ["B"])}
 

@@ -8,7 +8,6 @@ from odoo.osv import expression
 
 from ..tools import serial_parser
 
-
 # Stored fields of a movement the Serial History shows, read with the search.
 HISTORY_LINE_FIELDS = [
     "date",

@@ -54,9 +54,11 @@ class StockMove(models.Model):
         dropped = {move_id: set(res.drop) for move_id, res in plan.items()}
         added_lots = {lot_id for res in plan.values() for lot_id in res.add}
         released = planned.move_line_ids.filtered(
-            lambda ml: not ml.picked
-            and ml.state not in DONE
-            and ml._serial_reservation_key() in dropped[ml.move_id.id]
+            lambda ml: (
+                not ml.picked
+                and ml.state not in DONE
+                and ml._serial_reservation_key() in dropped[ml.move_id.id]
+            )
         ) | holders.filtered(lambda ml: not ml.picked and ml.lot_id.id in added_lots)
         holder_moves = released.move_id - planned
         quants_cache = self._serial_quants_cache(quants)
@@ -157,10 +159,12 @@ class StockMove(models.Model):
     def _serial_quants_in_stock(self, quants):
         """Quants holding a unit (one per serial), ordered like serials (name)."""
         in_stock = quants.filtered(
-            lambda q: float_compare(
-                q.quantity, 0, precision_rounding=q.product_uom_id.rounding
+            lambda q: (
+                float_compare(
+                    q.quantity, 0, precision_rounding=q.product_uom_id.rounding
+                )
+                > 0
             )
-            > 0
         )
         return in_stock.sorted(lambda q: (q.lot_id.name, q.lot_id.id))
 

@@ -30,7 +30,9 @@ class StockPicking(models.Model):
             return super()._action_done()
         # Core's reserve-on-arrival waits until the tickets' deliveries have
         # reserved their own serials, then reserves what is left.
-        res = super(StockPicking, self.with_context(**{HOLD_ASSIGN: True}))._action_done()
+        res = super(
+            StockPicking, self.with_context(**{HOLD_ASSIGN: True})
+        )._action_done()
         reserved = receipt_lines._serial_allocate_to_tickets()
         self._serial_done_incoming_moves().with_context(
             **{SKIP_ASSIGN: reserved.ids}

@@ -19,7 +19,9 @@ class TestReceiptCost(SerialProcurementCase):
     def _product(self, tag, count):
         """A product of its own per measure: no stock or waiting order of an
         earlier measure changes the count."""
-        return self._create_serial_product(f"Cost {tag} {count}", 10.0, 5.0, self.vendor)
+        return self._create_serial_product(
+            f"Cost {tag} {count}", 10.0, 5.0, self.vendor
+        )
 
     def _plain_receipt(self, count, tag):
         product = self._product(tag, count)

@@ -50,12 +50,14 @@ class StockPicking(models.Model):
 
     def _compute_serial_job_state(self):
         jobs = self._serial_jobs()
-        labels = dict(self.env["queue.job"]._fields["state"]._description_selection(self.env))
+        labels = dict(
+            self.env["queue.job"]._fields["state"]._description_selection(self.env)
+        )
         for picking in self:
             job = jobs.get(picking.serial_job_uuid)
             picking.serial_job_state = job and labels.get(job.state, job.state)
-            picking.serial_job_exception = job and job.state == "failed" and (
-                job.exc_message or job.exc_name
+            picking.serial_job_exception = (
+                job and job.state == "failed" and (job.exc_message or job.exc_name)
             )
 
     # ------------------------------------------------------------------
@@ -81,8 +83,7 @@ class StockPicking(models.Model):
 
     def _serial_check_not_queued(self):
         running = self.filtered(
-            lambda p: p.serial_job_outcome == "queued"
-            and p._serial_job_is_running()
+            lambda p: p.serial_job_outcome == "queued" and p._serial_job_is_running()
         )
         if running:
             raise UserError(
@@ -98,14 +99,21 @@ class StockPicking(models.Model):
         return bool(job) and job.state in RUNNING_JOB_STATES
 
     def button_validate(self):
-        if self.env.context.get(DEFER_DONE) or not self._serial_validate_in_background():
+        if (
+            self.env.context.get(DEFER_DONE)
+            or not self._serial_validate_in_background()
+        ):
             return super().button_validate()
         self._serial_check_not_queued()
         jobs_before = {picking.id: picking.serial_job_uuid for picking in self}
-        res = super(StockPicking, self.with_context(**{DEFER_DONE: True})).button_validate()
+        res = super(
+            StockPicking, self.with_context(**{DEFER_DONE: True})
+        ).button_validate()
         queued = self.filtered(
-            lambda p: p.serial_job_uuid != jobs_before[p.id]
-            and p.serial_job_outcome == "queued"
+            lambda p: (
+                p.serial_job_uuid != jobs_before[p.id]
+                and p.serial_job_outcome == "queued"
+            )
         )
         if not queued:
             return res  # a pre-validation wizard (backorder, ...) comes first

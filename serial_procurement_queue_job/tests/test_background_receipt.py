@@ -35,9 +35,7 @@ class TestBackgroundReceipt(SerialProcurementCase):
             action = picking.button_validate()
             self.assertEqual(action["tag"], "display_notification")
             trap.assert_jobs_count(1, only=picking._serial_validate_job)
-            trap.assert_enqueued_job(
-                picking._serial_validate_job, args=(False,)
-            )
+            trap.assert_enqueued_job(picking._serial_validate_job, args=(False,))
             self.assertEqual(picking.state, "assigned", "nothing done in the request")
             self.assertEqual(picking.serial_job_outcome, "queued")
             self.assertTrue(picking.serial_job_uuid)

@@ -7,8 +7,10 @@ Prints ONE table, size x path: wall s, CPU s (the Odoo process), SQL queries,
 queries per serial, peak RSS and the ratios to core-only of the same size.
 Paths (see bench_scenarios.py): core (plain receipt, nothing waiting), ticket
 (onto one ticket), two_tickets (an older open ticket for the product waits
-too); then the final invoice of a ticket, the Serial History report of one serial
-moved N times (history_moves) and of the N serials of a receipt (history_lots).
+too), optionally core_waiting and ticket_queued (the request when the
+validation goes to a background job); then the final invoice of a ticket, the
+Serial History report of one serial moved N times (history_moves) and of the N
+serials of a receipt (history_lots).
 
 Each measure runs in a process of its own (its peak RSS is its own) inside a
 transaction that is rolled back, in the `make run` database (SP_DB, or

@@ -14,6 +14,9 @@ order of another scenario changes its cost.
   entered onto the ticket with the addon's serial entry;
 - ``two_tickets``: the same with an older open ticket for the same product
   waiting too (receipt for the newer one);
+- ``ticket_queued``: the ``ticket`` receipt validated by a user request when
+  serial_procurement_queue_job hands it to a background job (the request's
+  cost only; every other path validates in the request);
 - ``invoice``: the final invoice of a ticket whose serials are received;
 - ``history_lots``: the Serial History report (QWeb HTML) of the serials of a
   receipt (one receipt movement each);
@@ -22,7 +25,10 @@ order of another scenario changes its cost.
 
 from odoo import Command
 
-SERIAL_PATHS = ("core", "core_waiting", "ticket", "two_tickets")
+SERIAL_PATHS = ("core", "core_waiting", "ticket", "two_tickets", "ticket_queued")
+# serial_procurement_queue_job's threshold (serials) above which a receipt is
+# validated in a background job
+JOB_THRESHOLD = "serial_job_receipt_serials"
 
 
 class Scenarios:
@@ -121,8 +127,19 @@ class Scenarios:
         ).action_apply()
         return picking
 
+    def set_job_threshold(self, path):
+        """Validate in the request, except on the queued path."""
+        company = self.env.company
+        if JOB_THRESHOLD in company._fields:
+            company[JOB_THRESHOLD] = 1 if path == "ticket_queued" else 0
+        elif path == "ticket_queued":
+            raise SystemExit(
+                "ticket_queued: serial_procurement_queue_job is not installed"
+            )
+
     def receipt(self, path, size):
         """Build the receipt of ``path``; return (picking, check after validation)."""
+        self.set_job_threshold(path)
         product, vendor = self.product(path)
         if path in ("core", "core_waiting"):
             if path == "core_waiting":
@@ -134,6 +151,8 @@ class Scenarios:
             self.ticket(product, size, "older")
         ticket = self.ticket(product, size, path)
         picking = self.enter_onto_ticket(ticket, size)
+        if path == "ticket_queued":
+            return picking, lambda: None
 
         def check():
             delivery = ticket.sale_order_id.picking_ids
@@ -150,6 +169,7 @@ class Scenarios:
     # ------------------------------------------------------- invoice, report
 
     def received_ticket(self, size):
+        self.set_job_threshold("invoice")
         product, _vendor = self.product("invoice")
         ticket = self.ticket(product, size, "invoice")
         picking = self.enter_onto_ticket(ticket, size)

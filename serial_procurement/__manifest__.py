@@ -18,6 +18,7 @@
         "stock_account",
         "product_expiry",
         "helpdesk_mgmt",
+        "portal",
     ],
     "data": [
         "security/serial_procurement_security.xml",
@@ -39,6 +40,7 @@
         "report/serial_history_report.xml",
         "report/serial_procurement_sold_report_views.xml",
         "views/stock_scrap_views.xml",
+        "views/stock_lot_portal_templates.xml",
     ],
     "assets": {
         "web.assets_tests": [

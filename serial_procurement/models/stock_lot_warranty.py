@@ -121,21 +121,23 @@ class StockLot(models.Model):
     def _compute_serial_after_sale(self):
         """Receipt date, sale date and holder from the done movements (one
         search for all serials) and the posted customer invoices."""
-        lines_by_lot = {lot.id: [] for lot in self}
-        if self.ids:
+        # new records (forms) use the movements of the serial they edit
+        lot_ids = [lot._origin.id for lot in self if lot._origin]
+        lines_by_lot = {lot_id: [] for lot_id in lot_ids}
+        if lot_ids:
             # sudo: stored values must not depend on who triggers the recompute
             move_lines = (
                 self.env["stock.move.line"]
                 .sudo()
                 .search(
-                    [("lot_id", "in", self.ids), ("state", "=", "done")],
+                    [("lot_id", "in", lot_ids), ("state", "=", "done")],
                     order="date, id",
                 )
             )
             for line in move_lines:
                 lines_by_lot[line.lot_id.id].append(line)
         for lot in self:
-            lines = lines_by_lot.get(lot.id, [])
+            lines = lines_by_lot.get(lot._origin.id, [])
             lot.serial_received_date = next(
                 (
                     self._serial_local_date(ml.date)

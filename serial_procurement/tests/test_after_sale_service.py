@@ -77,7 +77,10 @@ class TestServiceTicket(SerialAfterSaleCommon):
 
     def test_another_customers_serial_is_refused(self):
         count = self._ticket_count()
-        with self.assertRaisesRegex(ValidationError, "belongs to another customer"):
+        with (
+            self.assertRaisesRegex(ValidationError, "belongs to another customer"),
+            self.cr.savepoint(),
+        ):
             self.env["helpdesk.ticket"].create(
                 {
                     "name": "Wrong serial",
@@ -94,16 +97,25 @@ class TestServiceTicket(SerialAfterSaleCommon):
                 "service_lot_ids": [Command.set(self.mine.ids)],
             }
         )
-        with self.assertRaisesRegex(ValidationError, "belongs to another customer"):
+        with (
+            self.assertRaisesRegex(ValidationError, "belongs to another customer"),
+            self.cr.savepoint(),
+        ):
             ticket.write({"service_lot_ids": [Command.link(self.foreign.id)]})
         self.assertEqual(ticket.service_lot_ids, self.mine)
         self.assertFalse(self.foreign.service_ticket_ids)
-        with self.assertRaisesRegex(ValidationError, "belongs to another customer"):
+        with (
+            self.assertRaisesRegex(ValidationError, "belongs to another customer"),
+            self.cr.savepoint(),
+        ):
             ticket.partner_id = self.other_customer
         self.assertEqual(ticket.partner_id, self.customer)
 
     def test_serial_never_delivered_is_refused(self):
-        with self.assertRaisesRegex(ValidationError, "never delivered"):
+        with (
+            self.assertRaisesRegex(ValidationError, "never delivered"),
+            self.cr.savepoint(),
+        ):
             self.env["helpdesk.ticket"].create(
                 {
                     "name": "Stock unit",

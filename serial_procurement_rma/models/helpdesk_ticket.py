@@ -79,5 +79,7 @@ class HelpdeskTicket(models.Model):
             context={"default_ticket_id": self.id, "create": False},
         )
         if len(self.rma_ids) == 1:
-            action.update(views=[(False, "form")], view_mode="form", res_id=self.rma_ids.id)
+            action.update(
+                views=[(False, "form")], view_mode="form", res_id=self.rma_ids.id
+            )
         return action

@@ -112,7 +112,9 @@ class Rma(models.Model):
         quant = self._serial_internal_quant()
         wizard = (
             self.env["stock.return.picking"]
-            .with_context(active_id=receipt_move.picking_id.id, active_model="stock.picking")
+            .with_context(
+                active_id=receipt_move.picking_id.id, active_model="stock.picking"
+            )
             .create({"picking_id": receipt_move.picking_id.id})
         )
         for line in wizard.product_return_moves:
@@ -197,6 +199,9 @@ class Rma(models.Model):
             lambda r: r.state == "replaced" and r.ticket_id and r.replacement_lot_id
         ):
             lot = rma.replacement_lot_id
-            if lot.delivered_partner_id == rma.ticket_id.partner_id.commercial_partner_id:
+            if (
+                lot.delivered_partner_id
+                == rma.ticket_id.partner_id.commercial_partner_id
+            ):
                 rma.ticket_id.service_lot_ids = [Command.link(lot.id)]
         return res

@@ -22,6 +22,8 @@ class StockLot(models.Model):
         tracking=True,
         help="The serial this one replaced for the customer.",
     )
+    # its end may come from the serial it replaces (a chain of replacements)
+    customer_warranty_end = fields.Date(recursive=True)
     replacement_lot_ids = fields.One2many(
         comodel_name="stock.lot",
         inverse_name="replaced_lot_id",

@@ -142,7 +142,10 @@ class TestSerialRma(SerialAfterSaleCommon):
 
     def test_return_of_a_serial_the_customer_never_got(self):
         count = self.env["rma"].search_count([])
-        with self.assertRaisesRegex(ValidationError, "never delivered"):
+        with (
+            self.assertRaisesRegex(ValidationError, "never delivered"),
+            self.cr.savepoint(),
+        ):
             self.env["rma"].create(
                 {
                     "partner_id": self.other_customer.id,
@@ -153,7 +156,10 @@ class TestSerialRma(SerialAfterSaleCommon):
                     "operation_id": self.env.ref("rma.rma_operation_replace").id,
                 }
             )
-        with self.assertRaisesRegex(ValidationError, "never delivered"):
+        with (
+            self.assertRaisesRegex(ValidationError, "never delivered"),
+            self.cr.savepoint(),
+        ):
             self.env["rma"].create(
                 {
                     "partner_id": self.customer.id,
@@ -168,9 +174,7 @@ class TestSerialRma(SerialAfterSaleCommon):
 
     def test_lot_domain_lists_the_customers_serials(self):
         rma = self._create_rma()
-        self.assertEqual(
-            self.env["stock.lot"].search(rma.domain_lot_id), self.old_lot
-        )
+        self.assertEqual(self.env["stock.lot"].search(rma.domain_lot_id), self.old_lot)
 
     def test_replacement_serial_in_use_is_refused(self):
         other_lot = self._receive_serials(["R-AT-OTHER"])

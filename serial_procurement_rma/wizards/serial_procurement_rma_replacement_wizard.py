@@ -81,7 +81,9 @@ class SerialProcurementRmaReplacementWizard(models.TransientModel):
                     )
                 )
             if not self.vendor_id:
-                raise UserError(self.env._("Name the vendor the new serial comes from."))
+                raise UserError(
+                    self.env._("Name the vendor the new serial comes from.")
+                )
             return self.env["stock.lot"]
         self._serial_check_free(self.lot_id)
         return self.lot_id

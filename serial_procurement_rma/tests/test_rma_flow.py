@@ -6,6 +6,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
+from odoo.tests import new_test_user
 
 from odoo.addons.serial_procurement.tests.common import SerialAfterSaleCommon
 
@@ -63,7 +64,8 @@ class TestSerialRma(SerialAfterSaleCommon):
         self.assertEqual(rma.state, "received")
 
     def _replace(self, rma, **vals):
-        wizard = self.env["serial.procurement.rma.replacement.wizard"].create(
+        # run as the RMA's user
+        wizard = rma.env["serial.procurement.rma.replacement.wizard"].create(
             {"rma_id": rma.id, **vals}
         )
         wizard.action_confirm()
@@ -217,3 +219,34 @@ class TestSerialRma(SerialAfterSaleCommon):
         with self.assertRaisesRegex(UserError, "not in stock"):
             rma.action_serial_return_to_vendor()
         self.assertFalse(rma.vendor_return_picking_id)
+
+    def test_flow_as_a_service_desk_user(self):
+        """A stock user with RMA and helpdesk rights runs the flow: no access
+        error, no administrator needed."""
+        user = new_test_user(
+            self.env,
+            login="sp_rma_desk",
+            groups="base.group_user,stock.group_stock_user,rma.rma_group_user_all,"
+            "helpdesk_mgmt.group_helpdesk_user,stock.group_production_lot",
+        )
+        self.ticket.message_subscribe(partner_ids=user.partner_id.ids)
+        ticket = self.ticket.with_user(user)
+        ticket.action_serial_create_rma()
+        rma = ticket.rma_ids
+        self._done(rma.reception_move_id.picking_id.with_user(user), self.old_lot)
+        action = rma.action_serial_return_to_vendor()
+        self._done(
+            self.env["stock.picking"].with_user(user).browse(action["res_id"]),
+            self.old_lot,
+        )
+        new_lot = self._replace(rma, lot_name="R-DESK")
+        self._done(rma.delivery_move_ids.picking_id.with_user(user), new_lot)
+        self.assertEqual(rma.state, "replaced")
+        self.assertEqual(new_lot.replaced_lot_id, self.old_lot)
+
+    def test_bridge_installs_itself(self):
+        module = self.env["ir.module.module"].search(
+            [("name", "=", "serial_procurement_rma")]
+        )
+        self.assertTrue(module.auto_install)
+        self.assertEqual(module.state, "installed")

@@ -40,6 +40,7 @@
         "report/serial_history_report.xml",
         "report/serial_procurement_sold_report_views.xml",
         "views/stock_scrap_views.xml",
+        "views/stock_lot_warranty_views.xml",
         "views/stock_lot_portal_templates.xml",
     ],
     "assets": {

@@ -15,11 +15,8 @@ test:  ## host-free suite, then every addon's tests on Odoo 18 (installed if mis
 test-hostfree:  ## explicit opt-in: the host-free suite only (no PostgreSQL, no Odoo)
 	$(SP) test --hostfree-only
 
-lint:  ## ruff and pylint-odoo (OCA mandatory checks); runs both, fails if either does
-	@rc=0; \
-	ruff check --output-format=concise . || rc=1; \
-	pylint --rcfile=.pylintrc --load-plugins=pylint_odoo $$(ls -d serial_procurement*/) || rc=1; \
-	exit $$rc
+lint:  ## ruff (check, format) and pylint-odoo (OCA mandatory checks) from var/venv-lint
+	$(SP) lint
 
 bench:  ## receipt benchmark in the `make run` database, rolled back (ARGS=...)
 	$(SP) bench $(ARGS)

@@ -12,6 +12,7 @@ from . import database
 from .host import get_odoo, host_mode
 from .layers import layer_hostfree, layer_odoo, skipped_tests, summary
 from .layout import ADDON, REPO, VAR, cache_root, repo_addons
+from .lint import cmd_lint
 from .output import Failure, say, step
 from .system import ensure_postgres, ensure_system_packages
 
@@ -177,6 +178,7 @@ COMMANDS = {
     "bench": cmd_bench,
     "bench-enquiry": cmd_bench_enquiry,
     "host": cmd_host,
+    "lint": cmd_lint,
     "clean-host": cmd_clean_host,
 }
 
@@ -186,6 +188,7 @@ USAGE = """usage: python3 scripts/sp.py COMMAND [ARGS]
   test [--hostfree-only] make test / make test-hostfree
   bench [ARGS]          make bench (ARGS go to benchmarks/bench_receipt.py)
   bench-enquiry [ARGS]  make bench-enquiry
+  lint                  ruff and pylint-odoo (var/venv-lint)
   host                  print the python of the Odoo 18 used (installs it if needed)
   clean-host            remove the cached Odoo host(s), test templates and var/
 """

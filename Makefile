@@ -22,3 +22,45 @@ BENCH_DB ?= sp_bench_enquiry
 bench-enquiry:  ## Serial Enquiry benchmark: fills 1,000,000 serials into its own database
 	SP_DB=$(BENCH_DB) SP_RUN_INIT_ONLY=1 $(PYTHON) scripts/sp.py run
 	$(PYTHON) benchmarks/bench_enquiry.py -d $(BENCH_DB)
+
+# ---- Packaging, generated docs, OCA checks, release (see README.md "Releasing") ----
+# Tools are pinned in scripts/tools-requirements.txt and live in var/venv-tools.
+TOOLS_VENV ?= var/venv-tools
+TOOLS_PY = $(TOOLS_VENV)/bin/python
+ADDONS = $(patsubst %/__manifest__.py,%,$(wildcard */__manifest__.py))
+
+.PHONY: tools pyproject dist readme readme-check check-oca release-notes screenshots
+
+$(TOOLS_VENV)/.installed: scripts/tools-requirements.txt
+	$(PYTHON) -m venv $(TOOLS_VENV)
+	$(TOOLS_PY) -m pip install -q --disable-pip-version-check -r $<
+	touch $@
+
+tools: $(TOOLS_VENV)/.installed  ## the pinned packaging/docs tools in var/venv-tools
+
+pyproject: tools  ## write the whool pyproject.toml into every addon folder lacking one
+	$(TOOLS_VENV)/bin/whool init .
+
+dist: tools  ## build one wheel per addon (committed files only) into dist/
+	rm -rf dist && mkdir -p dist
+	for addon in $(ADDONS); do \
+	    $(TOOLS_PY) -m build --wheel --no-isolation --outdir dist $$addon || exit 1; \
+	done
+	ls -l dist
+
+readme: tools  ## write README.rst and static/description/index.html from readme/
+	$(TOOLS_PY) scripts/gen_readme.py
+
+readme-check: tools  ## exit 1 with a diff if a generated README/index.html is stale
+	$(TOOLS_PY) scripts/gen_readme.py --check
+
+check-oca: tools  ## oca-odoo-pre-commit-hooks (manifests, XML, .po) and manifestoo
+	$(TOOLS_VENV)/bin/oca-checks-odoo-module $(ADDONS)
+	$(TOOLS_VENV)/bin/oca-checks-po $(wildcard */i18n/*.po */i18n/*.pot)
+	$(TOOLS_VENV)/bin/whool init --exit-non-zero-on-changes .
+	$(TOOLS_PY) scripts/check_manifests.py --manifestoo $(TOOLS_VENV)/bin/manifestoo
+
+release-notes: tools  ## ADDON=... VERSION=18.0.x.y.z: newsfragments -> readme/HISTORY.md
+	@test -n "$(ADDON)" -a -n "$(VERSION)" || { echo "usage: make release-notes ADDON=serial_procurement VERSION=18.0.1.1.0"; exit 2; }
+	$(TOOLS_VENV)/bin/towncrier build --config towncrier.toml --dir $(ADDON) --version $(VERSION) --yes
+	$(TOOLS_PY) scripts/gen_readme.py $(ADDON)

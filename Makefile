@@ -39,7 +39,7 @@ TOOLS_VENV ?= var/venv-tools
 TOOLS_PY = $(TOOLS_VENV)/bin/python
 ADDONS = $(patsubst %/__manifest__.py,%,$(wildcard */__manifest__.py))
 
-.PHONY: tools pyproject dist readme readme-check check-oca release-notes screenshots
+.PHONY: tools pyproject dist readme readme-check check-oca release-notes screenshots test-wheel
 
 $(TOOLS_VENV)/.installed: scripts/tools-requirements.txt
 	$(PYTHON) -m venv $(TOOLS_VENV)
@@ -68,9 +68,19 @@ check-oca: tools  ## oca-odoo-pre-commit-hooks (manifests, XML, .po) and manifes
 	$(TOOLS_VENV)/bin/oca-checks-odoo-module $(ADDONS)
 	$(TOOLS_VENV)/bin/oca-checks-po $(wildcard */i18n/*.po */i18n/*.pot)
 	$(TOOLS_VENV)/bin/whool init --exit-non-zero-on-changes .
-	$(TOOLS_PY) scripts/check_manifests.py --manifestoo $(TOOLS_VENV)/bin/manifestoo
+	@odoo_py=$$($(SP) host) || exit 1; odoo_py=$$(echo "$$odoo_py" | tail -n 1); \
+	m="$(TOOLS_VENV)/bin/manifestoo -d . --odoo-series 18.0 --addons-path-from-import-odoo --addons-path-python $$odoo_py"; \
+	echo "manifestoo: licenses, development status, dependencies (python: $$odoo_py)"; \
+	$$m check-licenses && $$m check-dev-status && missing=$$($$m list-missing) || exit 1; \
+	if [ -n "$$missing" ]; then echo "manifestoo: dependencies not found: $$missing"; exit 1; fi
 
 release-notes: tools  ## ADDON=... VERSION=18.0.x.y.z: newsfragments -> readme/HISTORY.md
 	@test -n "$(ADDON)" -a -n "$(VERSION)" || { echo "usage: make release-notes ADDON=serial_procurement VERSION=18.0.1.1.0"; exit 2; }
 	$(TOOLS_VENV)/bin/towncrier build --config towncrier.toml --dir $(ADDON) --version $(VERSION) --yes
 	$(TOOLS_PY) scripts/gen_readme.py $(ADDON)
+
+screenshots:  ## pictures of the main screens into serial_procurement/static/description/
+	$(SP) screenshots
+
+test-wheel:  ## make test plus the wheel layer: addons built, pip-installed and tested as wheels
+	$(SP) test --wheel

@@ -36,7 +36,9 @@ class TakeScreenshots(SerialProcurementCase, HttpCase):
     def setUp(self):
         super().setUp()
         if not self.out_dir:
-            self.skipTest("SP_SCREENSHOTS_DIR unset: pictures come from make screenshots")
+            self.skipTest(
+                "SP_SCREENSHOTS_DIR unset: pictures come from make screenshots"
+            )
 
     # -- capture -----------------------------------------------------------------
 
@@ -58,9 +60,7 @@ class TakeScreenshots(SerialProcurementCase, HttpCase):
             if click:
                 self._evaluate(browser, "document.querySelector(%r).click()" % click)
                 self._wait_for(browser, ready_after_click, click)
-            self._evaluate(
-                browser, "new Promise((r) => setTimeout(r, %d))" % SETTLE_MS
-            )
+            self._evaluate(browser, "new Promise((r) => setTimeout(r, %d))" % SETTLE_MS)
             shot = browser._websocket_request(
                 "Page.captureScreenshot", params={"format": "png"}, timeout=60
             )
@@ -80,7 +80,8 @@ class TakeScreenshots(SerialProcurementCase, HttpCase):
             "!document.querySelector('.o_loading_indicator, .o_blockUI')" % selector
         )
         self.assertTrue(
-            browser._wait_ready(ready, timeout=90), "%s: %s never shown" % (what, selector)
+            browser._wait_ready(ready, timeout=90),
+            "%s: %s never shown" % (what, selector),
         )
 
     # -- the data shown ------------------------------------------------------------
@@ -130,7 +131,9 @@ class TakeScreenshots(SerialProcurementCase, HttpCase):
             self._shoot(
                 "serial_history",
                 "/odoo/stock.lot/%d" % lot.id,
-                ".o_form_view .o_form_sheet",
+                ".o_notebook_headers a[name='serial_history']",
+                click=".o_notebook_headers a[name='serial_history']",
+                ready_after_click=".o_notebook .tab-pane.active .o_field_widget",
             )
         )
         out.append(
@@ -144,7 +147,7 @@ class TakeScreenshots(SerialProcurementCase, HttpCase):
             self._shoot(
                 "sold_report",
                 "/odoo/action-serial_procurement.serial_procurement_sold_report_action",
-                ".o_action .o_view_controller .o_content > *",
+                ".o_list_renderer .o_data_row, .o_view_nocontent",
             )
         )
         self.assertEqual(len(out), 5)

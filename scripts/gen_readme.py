@@ -308,6 +308,8 @@ def index_html(addon_dir):
             "traceback": True,
         },
     )
+    style = "<style>img { max-width: 100%; }</style>\n"
+    html = html.replace("</head>", style + "</head>", 1)
     return HTML_GENERATOR_META.sub("", html)
 
 

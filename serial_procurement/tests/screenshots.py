@@ -49,9 +49,10 @@ class TakeScreenshots(SerialProcurementCase, HttpCase):
             timeout=timeout,
         )["result"]
 
-    def _shoot(self, name, url, ready, click=None, ready_after_click=None):
+    def _shoot(self, name, url, ready, click=None, ready_after_click=None, scroll=None):
         """Open ``url`` as admin, wait for ``ready`` (a CSS selector), optionally
-        click ``click`` and wait for ``ready_after_click``, save ``name``.png."""
+        click ``click`` and wait for ``ready_after_click``, scroll ``scroll`` to
+        the top of the screen, save ``name``.png."""
         browser = ChromeBrowser(self)
         try:
             self.authenticate("admin", "admin", browser=browser)
@@ -60,6 +61,10 @@ class TakeScreenshots(SerialProcurementCase, HttpCase):
             if click:
                 self._evaluate(browser, "document.querySelector(%r).click()" % click)
                 self._wait_for(browser, ready_after_click, click)
+            if scroll:
+                self._evaluate(
+                    browser, "document.querySelector(%r).scrollIntoView()" % scroll
+                )
             self._evaluate(browser, "new Promise((r) => setTimeout(r, %d))" % SETTLE_MS)
             shot = browser._websocket_request(
                 "Page.captureScreenshot", params={"format": "png"}, timeout=60
@@ -134,6 +139,7 @@ class TakeScreenshots(SerialProcurementCase, HttpCase):
                 ".o_notebook_headers a[name='serial_history']",
                 click=".o_notebook_headers a[name='serial_history']",
                 ready_after_click=".o_notebook .tab-pane.active .o_field_widget",
+                scroll=".o_notebook",
             )
         )
         out.append(

@@ -180,3 +180,51 @@ def test_apps_page_html_refuses_broken_rst(gen_readme, addon_copy):
     (addon_copy / "readme" / "USAGE.md").write_text("An *unclosed emphasis.\n")
     with pytest.raises(docutils_utils.SystemMessage):
         gen_readme.index_html(addon_copy)
+
+
+# -- the wheel layer's guards (scripts/sptool/wheel_layer.py) ---------------------
+
+
+class FakeOdoo:
+    def __init__(self, paths):
+        self.paths = paths
+
+    def addons_paths(self, with_repo=True):
+        return ([str(REPO)] if with_repo else []) + self.paths
+
+
+def test_wheel_layer_addons_path_never_holds_the_checkout(tmp_path):
+    from sptool import wheel_layer
+    from sptool.output import Failure
+
+    odoo_addons = str(tmp_path / "odoo" / "addons")
+    assert wheel_layer.addons_path_without_checkout(FakeOdoo([odoo_addons])) == (
+        odoo_addons
+    )
+    with pytest.raises(Failure, match="checkout"):
+        wheel_layer.addons_path_without_checkout(FakeOdoo([odoo_addons, str(REPO)]))
+
+
+def test_wheel_layer_builds_one_wheel_per_addon_or_fails(tmp_path, monkeypatch):
+    from sptool import wheel_layer
+    from sptool.output import Failure
+
+    built = []
+
+    def fake_pip(python, *args, quiet=True):
+        built.append(args[-1].name)
+        (
+            wheel_layer.DIST
+            / ("odoo_addon_%s-18.0.1.0.0-py3-none-any.whl" % args[-1].name)
+        ).write_bytes(b"")
+
+    monkeypatch.setattr(wheel_layer, "DIST", tmp_path / "dist")
+    monkeypatch.setattr(wheel_layer, "pip", fake_pip)
+    wheels = wheel_layer.build_wheels("python", ["serial_procurement"])
+    assert built == ["serial_procurement"]
+    assert [w.name for w in wheels] == [
+        "odoo_addon_serial_procurement-18.0.1.0.0-py3-none-any.whl"
+    ]
+    monkeypatch.setattr(wheel_layer, "pip", lambda *a, **k: None)
+    with pytest.raises(Failure, match="1 addons but 0 wheels"):
+        wheel_layer.build_wheels("python", ["serial_procurement"])

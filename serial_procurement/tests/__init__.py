@@ -11,3 +11,7 @@ from . import test_stock_operations
 from . import test_expiry
 from . import test_reports
 from . import test_settings
+from . import test_migration
+from . import test_after_sale_warranty
+from . import test_after_sale_service
+from . import test_after_sale_portal

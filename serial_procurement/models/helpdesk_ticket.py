@@ -2,15 +2,19 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
 
+from markupsafe import Markup
+
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
 from ..tools import billing
+from .serial_procurement_ticket_sourcing import NEXT_STEPS
 
 
 class HelpdeskTicket(models.Model):
-    _inherit = "helpdesk.ticket"
+    _name = "helpdesk.ticket"
+    _inherit = ["helpdesk.ticket", "serial.procurement.ticket.sourcing"]
 
     sale_order_link_ids = fields.One2many(
         comodel_name="sale.order",
@@ -85,6 +89,50 @@ class HelpdeskTicket(models.Model):
         string="Serial Numbers",
     )
     lot_count = fields.Integer(compute="_compute_lot_count")
+    delivery_ids = fields.Many2many(
+        comodel_name="stock.picking",
+        string="Deliveries",
+        compute="_compute_delivery_ids",
+        help="Transfers of the ticket's estimate that take the units to the "
+        "customer (and their returns).",
+    )
+    delivery_count = fields.Integer(compute="_compute_delivery_ids")
+    delivery_status = fields.Selection(
+        related="sale_order_id.delivery_status",
+        store=True,
+        string="Delivery Status",
+        help="Whether the units of the estimate have left the warehouse.",
+    )
+    serial_line_ids = fields.Many2many(
+        comodel_name="sale.order.line",
+        string="Units",
+        compute="_compute_serial_line_ids",
+        help="Each estimate line: ordered, allocated (from stock or received), "
+        "delivered and invoiced.",
+    )
+    serial_qty_to_source = fields.Float(
+        string="Units to Source",
+        compute="_compute_serial_sourcing",
+        digits="Product Unit of Measure",
+        help="Units neither allocated a serial nor on an open purchase order.",
+    )
+    serial_qty_free_stock = fields.Integer(
+        string="Free Serials in Stock",
+        compute="_compute_serial_sourcing",
+        help="Serials on hand, on no ticket, that can fill the units to source.",
+    )
+    serial_qty_to_buy = fields.Float(
+        string="Units to Buy",
+        compute="_compute_serial_sourcing",
+        digits="Product Unit of Measure",
+        help="Units to source that the free stock does not cover.",
+    )
+    serial_next_step = fields.Selection(
+        selection=NEXT_STEPS,
+        string="Next Step",
+        compute="_compute_serial_sourcing",
+    )
+    serial_can_deposit = fields.Boolean(compute="_compute_serial_can_deposit")
 
     # ------------------------------------------------------------------
     # Computes
@@ -179,6 +227,77 @@ class HelpdeskTicket(models.Model):
             ticket.receipt_ids = receipts
             ticket.receipt_count = len(receipts)
 
+    @api.depends("sale_order_id.picking_ids.picking_type_code")
+    def _compute_delivery_ids(self):
+        for ticket in self:
+            deliveries = ticket.sale_order_id.picking_ids.filtered(
+                lambda p: (
+                    p.picking_type_code != "incoming"
+                    or p.location_id.usage == "customer"
+                )
+            )
+            ticket.delivery_ids = deliveries
+            ticket.delivery_count = len(deliveries)
+
+    @api.depends("sale_order_id.order_line")
+    def _compute_serial_line_ids(self):
+        for ticket in self:
+            ticket.serial_line_ids = ticket.sale_order_id.order_line.filtered(
+                lambda line: not line.display_type and not line.is_downpayment
+            )
+
+    @api.depends(
+        "sale_order_id.state",
+        "sale_order_id.order_line.product_uom_qty",
+        "lot_ids",
+        "purchase_order_ids.state",
+        "purchase_order_ids.order_line.qty_received",
+        "billing_status",
+        "deposit_invoice_ids",
+    )
+    def _compute_serial_sourcing(self):
+        for ticket in self:
+            if not ticket.sale_order_id:
+                ticket.serial_qty_to_source = 0.0
+                ticket.serial_qty_free_stock = 0
+                ticket.serial_qty_to_buy = 0.0
+                ticket.serial_next_step = "none"
+                continue
+            to_source = ticket._serial_units_to_source()
+            free_stock = ticket._serial_free_stock()
+            to_buy = ticket._serial_units_to_buy(free_stock)
+            usable = sum(
+                min(len(free_stock.get(product_id, ())), qty)
+                for product_id, qty in to_source.items()
+            )
+            ticket.serial_qty_to_source = sum(to_source.values())
+            ticket.serial_qty_free_stock = usable
+            ticket.serial_qty_to_buy = sum(to_buy.values())
+            ticket.serial_next_step = ticket._serial_compute_next_step(
+                ticket.serial_qty_to_source, usable, ticket.serial_qty_to_buy
+            )
+
+    @api.depends(
+        "serial_deposit_enabled",
+        "sale_order_id.state",
+        "deposit_amount",
+        "billing_status",
+    )
+    def _compute_serial_can_deposit(self):
+        for ticket in self:
+            order = ticket.sale_order_id
+            ticket.serial_can_deposit = bool(
+                ticket.serial_deposit_enabled
+                and order.state == "sale"
+                and ticket.billing_status in ("to_invoice", "partial")
+                and float_compare(
+                    ticket.deposit_amount,
+                    order.amount_total,
+                    precision_rounding=order.currency_id.rounding or 0.01,
+                )
+                < 0
+            )
+
     @api.depends("lot_ids")
     def _compute_lot_count(self):
         for ticket in self:
@@ -215,7 +334,7 @@ class HelpdeskTicket(models.Model):
             raise UserError(
                 _(
                     "Deposits on tickets are disabled for %(company)s. Enable them in "
-                    "Settings > Sales > Deposits on tickets.",
+                    "Settings > Sales > Serialized Products > Deposits on tickets.",
                     company=self.company_id.name,
                 )
             )
@@ -308,17 +427,18 @@ class HelpdeskTicket(models.Model):
         }
 
     def action_create_purchase_orders(self):
-        """Create draft POs, one per vendor, for the serialized units not yet
-        allocated nor on an open purchase order of the ticket."""
+        """Create draft POs, one per vendor, for the serialized units that are
+        not allocated, not on an open purchase order of the ticket and not
+        covered by free serials in stock; say so when nothing is to buy."""
         self.ensure_one()
         self._get_confirmed_order()
         company_self = self.with_company(self.company_id)
-        unallocated = self._serial_units_unallocated()
-        on_order = self._serial_units_on_open_purchases()
+        free_stock = self._serial_free_stock()
+        to_buy_qty = self._serial_units_to_buy(free_stock)
         by_vendor = defaultdict(list)
         missing_vendor = []
-        for product in self.env["product.product"].browse(list(unallocated)):
-            to_buy = unallocated[product.id] - on_order.get(product.id, 0.0)
+        for product in self.env["product.product"].browse(list(to_buy_qty)):
+            to_buy = to_buy_qty[product.id]
             if (
                 float_compare(to_buy, 0.0, precision_rounding=product.uom_id.rounding)
                 <= 0
@@ -345,20 +465,19 @@ class HelpdeskTicket(models.Model):
                     products=", ".join(missing_vendor),
                 )
             )
+        if not by_vendor:
+            raise self._serial_explain_nothing_to_buy(free_stock)
         orders = company_self.env["purchase.order"].create(
             [
                 self._prepare_purchase_order_vals(vendor, lines)
                 for vendor, lines in by_vendor.items()
             ]
         )
-        if orders:
-            self.message_post(
-                body=_(
-                    "Purchase orders created: %(orders)s",
-                    orders=", ".join(orders.mapped("name")),
-                )
-            )
-        return self.action_view_purchase_orders(orders or self.purchase_order_ids)
+        self.message_post(
+            body=Markup(_("Purchase orders created: %(orders)s"))
+            % {"orders": Markup(", ").join(o._get_html_link() for o in orders)}
+        )
+        return self.action_view_purchase_orders(orders)
 
     def _check_serials_allocated_for_invoice(self):
         """Refuse invoicing while a serial-required line lacks serials."""
@@ -421,8 +540,10 @@ class HelpdeskTicket(models.Model):
         # Invoicing tickets is what the Serial Procurement group grants.
         invoice.sudo().action_post()
         self.message_post(
-            body=_("Invoice %(invoice)s created.", invoice=invoice._get_html_link())
+            body=Markup(_("Invoice %(invoice)s created."))
+            % {"invoice": invoice._get_html_link()}
         )
+        self._serial_update_stage()
         return {
             "type": "ir.actions.act_window",
             "res_model": "account.move",
@@ -467,6 +588,19 @@ class HelpdeskTicket(models.Model):
         )
         action["domain"] = [("id", "in", self.receipt_ids.ids)]
         action["context"] = {"create": False}
+        return action
+
+    def action_view_deliveries(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "stock.action_picking_tree_all"
+        )
+        action["domain"] = [("id", "in", self.delivery_ids.ids)]
+        action["context"] = {"create": False}
+        if len(self.delivery_ids) == 1:
+            action.update(
+                res_id=self.delivery_ids.id, view_mode="form", views=[(False, "form")]
+            )
         return action
 
     def action_view_serials(self):

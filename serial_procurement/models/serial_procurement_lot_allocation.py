@@ -165,23 +165,28 @@ class SerialProcurementLotAllocation(models.AbstractModel):
                 lot.review_origin = invoice.name or False
 
     def _serial_timeline_events(self):
-        """[(date, label, document)] of this serial, oldest first."""
+        """[(date, label, document)] of this serial, oldest first: movements in
+        the order they were done, each invoice on its invoice date."""
         self.ensure_one()
         events = []
-        for ml in self.history_move_line_ids:
-            code = ml.picking_code
-            label = {
-                "incoming": _("Received"),
-                "outgoing": _("Delivered"),
-            }.get(code, _("Moved"))
-            events.append((ml.date.date(), label, ml.reference or ""))
-        for move in self.sudo().invoice_line_ids.move_id.filtered(
+        labels = {"incoming": _("Received"), "outgoing": _("Delivered")}
+        for ml in self.history_move_line_ids.sorted(lambda ml: (ml.date, ml.id)):
+            events.append(
+                (
+                    ml.date.date(),
+                    labels.get(ml.picking_code, _("Moved")),
+                    ml.reference or "",
+                )
+            )
+        invoices = self.sudo().invoice_line_ids.move_id.filtered(
             lambda m: m.state == "posted"
-        ):
+        )
+        for move in invoices.sorted(lambda m: (m.invoice_date or m.date, m.id)):
             events.append(
                 (move.invoice_date or move.date, _("Invoiced"), move.name or "")
             )
-        return sorted(events, key=lambda event: (event[0], event[1]))
+        # Stable sort: same-day events keep their order.
+        return sorted(events, key=lambda event: event[0])
 
     def _compute_serial_timeline(self):
         for lot in self:

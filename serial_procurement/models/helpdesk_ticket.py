@@ -254,6 +254,8 @@ class HelpdeskTicket(models.Model):
         "purchase_order_ids.order_line.qty_received",
         "billing_status",
         "deposit_invoice_ids",
+        "delivery_status",
+        "sale_order_id.order_line.serial_lot_ids",
     )
     def _compute_serial_sourcing(self):
         for ticket in self:

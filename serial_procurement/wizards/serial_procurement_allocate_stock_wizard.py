@@ -19,6 +19,7 @@ class SerialProcurementAllocateStockWizard(models.TransientModel):
         required=True,
         compute="_compute_sale_line_id",
         store=True,
+        precompute=True,
         readonly=False,
         domain="[('order_id', '=', sale_order_id), ('display_type', '=', False), "
         "('is_downpayment', '=', False), ('product_id.tracking', '=', 'serial')]",

@@ -44,6 +44,7 @@ class SerialProcurementDepositWizard(models.TransientModel):
         required=True,
         compute="_compute_amount",
         store=True,
+        precompute=True,
         readonly=False,
         digits="Account",
         help="The deposit, tax included: an amount, or a percentage of the order "
@@ -62,6 +63,7 @@ class SerialProcurementDepositWizard(models.TransientModel):
         comodel_name="account.journal",
         compute="_compute_journal_id",
         store=True,
+        precompute=True,
         readonly=False,
         string="Payment Journal",
         domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",

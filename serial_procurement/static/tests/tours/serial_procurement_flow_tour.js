@@ -51,15 +51,15 @@ registry.category("web_tour.tours").add("serial_procurement_flow_tour", {
         },
         {
             content: "Taking a deposit is no longer the highlighted step",
-            trigger: "header button.btn-secondary[name=action_take_deposit]",
+            trigger: ".o_form_statusbar button.btn-secondary[name=action_take_deposit]",
         },
         {
             content: "Make Invoice is not highlighted before the serials arrive",
-            trigger: "header:not(:has(button.btn-primary[name=action_make_invoice]))",
+            trigger: ".o_form_statusbar:not(:has(button.btn-primary[name=action_make_invoice]))",
         },
         {
             content: "Buy the units: the highlighted next step",
-            trigger: "header button.btn-primary[name=action_create_purchase_orders]",
+            trigger: ".o_form_statusbar button.btn-primary[name=action_create_purchase_orders]",
             run: "click",
         },
         {
@@ -114,7 +114,7 @@ registry.category("web_tour.tours").add("serial_procurement_flow_tour", {
         },
         {
             content: "Make the invoice: now the highlighted next step",
-            trigger: "header button.btn-primary[name=action_make_invoice]",
+            trigger: ".o_form_statusbar button.btn-primary[name=action_make_invoice]",
             run: "click",
         },
         {

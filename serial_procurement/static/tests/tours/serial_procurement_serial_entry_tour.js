@@ -19,7 +19,11 @@ registry.category("web_tour.tours").add("serial_procurement_serial_entry_tour", 
         {
             content: "Scan a serial twice",
             trigger: ".modal div[name=serials] textarea",
-            run: "edit ENTRY-1\nENTRY-1",
+            async run(helpers) {
+                // A scanner ends each serial with Enter; the field then loses focus.
+                await helpers.edit("ENTRY-1\nENTRY-1");
+                this.anchor.dispatchEvent(new Event("change", {bubbles: true}));
+            },
         },
         {
             content: "The counter counts distinct serials",
@@ -32,7 +36,10 @@ registry.category("web_tour.tours").add("serial_procurement_serial_entry_tour", 
         {
             content: "Fix the entry",
             trigger: ".modal div[name=serials] textarea",
-            run: "edit ENTRY-1\nENTRY-2",
+            async run(helpers) {
+                await helpers.edit("ENTRY-1\nENTRY-2");
+                this.anchor.dispatchEvent(new Event("change", {bubbles: true}));
+            },
         },
         {
             content: "Two distinct serials, no warning",

@@ -9,11 +9,11 @@ registry.category("web_tour.tours").add("serial_procurement_stock_sale_tour", {
     steps: () => [
         {
             content: "Stock covers the order: nothing to buy",
-            trigger: "header:not(:has(button[name=action_create_purchase_orders]))",
+            trigger: ".o_form_statusbar:not(:has(button[name=action_create_purchase_orders]))",
         },
         {
             content: "Allocate from stock is the highlighted next step",
-            trigger: "header button.btn-primary[name=action_allocate_from_stock]",
+            trigger: ".o_form_statusbar button.btn-primary[name=action_allocate_from_stock]",
             run: "click",
         },
         {
@@ -53,7 +53,7 @@ registry.category("web_tour.tours").add("serial_procurement_stock_sale_tour", {
         },
         {
             content: "Make Invoice is now the highlighted next step",
-            trigger: "header button.btn-primary[name=action_make_invoice]",
+            trigger: ".o_form_statusbar button.btn-primary[name=action_make_invoice]",
             run: "click",
         },
         {

@@ -276,7 +276,7 @@ class HelpdeskTicket(models.Model):
             ticket.serial_qty_free_stock = usable
             ticket.serial_qty_to_buy = sum(to_buy.values())
             ticket.serial_next_step = ticket._serial_compute_next_step(
-                ticket.serial_qty_to_source, usable, ticket.serial_qty_to_buy
+                ticket.serial_qty_to_source, usable
             )
 
     @api.depends(

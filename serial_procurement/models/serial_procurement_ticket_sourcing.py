@@ -201,7 +201,7 @@ class SerialProcurementTicketSourcing(models.AbstractModel):
     # Next step and stage
     # ------------------------------------------------------------------
 
-    def _serial_compute_next_step(self, to_source, free_count, to_buy):
+    def _serial_compute_next_step(self, to_source, free_count):
         """The next step of the ticket's flow (one of ``NEXT_STEPS``)."""
         self.ensure_one()
         order = self.sale_order_id
@@ -214,7 +214,8 @@ class SerialProcurementTicketSourcing(models.AbstractModel):
         ):
             return "deposit"
         if to_source > 0:
-            return "allocate" if free_count and not to_buy else "purchase"
+            # Serials on hand first: what they do not cover is bought after.
+            return "allocate" if free_count else "purchase"
         if self.purchase_order_ids.filtered(lambda o: o.state in ("draft", "sent")):
             return "confirm_purchase"
         if self._serial_lines_short():

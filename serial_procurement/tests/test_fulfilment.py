@@ -37,7 +37,9 @@ class TestFulfilmentFromStock(SerialProcurementCase):
         order = self._create_quotation([(self.firewall, 3)])
         ticket = self._create_ticket(order)
         self.assertEqual(ticket.serial_qty_to_buy, 1)
-        self.assertEqual(ticket.serial_next_step, "purchase")
+        self.assertEqual(
+            ticket.serial_next_step, "allocate", "serials on hand are offered first"
+        )
         ticket.action_create_purchase_orders()
         self.assertEqual(ticket.purchase_order_ids.order_line.product_qty, 1)
         # A second click neither buys again nor silently reopens the PO.
@@ -127,6 +129,7 @@ class TestFulfilmentFromStock(SerialProcurementCase):
         ticket = self._create_ticket(order)
         ticket.action_allocate_first_available()
         self.assertEqual(ticket.serial_qty_to_buy, 1)
+        self.assertEqual(ticket.serial_next_step, "purchase", "then the shortfall")
         purchase = self._purchase(ticket)
         self.assertEqual(purchase.order_line.product_qty, 1)
         self._receive(purchase, self.firewall, "NEW-1")

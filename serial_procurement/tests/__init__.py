@@ -10,6 +10,7 @@ from . import test_stock_operations
 from . import test_expiry
 from . import test_reports
 from . import test_settings
+from . import test_migration
 from . import test_fulfilment
 from . import test_cockpit
 from . import test_screens

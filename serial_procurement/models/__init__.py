@@ -1,5 +1,6 @@
 from . import serial_procurement_ticket_mixin
 from . import serial_procurement_ticket_sourcing
+from . import serial_procurement_ticket_flow
 from . import serial_procurement_lot_allocation
 from . import res_company
 from . import res_config_settings

@@ -1,20 +1,22 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from collections import defaultdict
-
 from markupsafe import Markup
 
-from odoo import Command, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
 from ..tools import billing
-from .serial_procurement_ticket_sourcing import NEXT_STEPS
+from .serial_procurement_ticket_flow import NEXT_STEPS
 
 
 class HelpdeskTicket(models.Model):
     _name = "helpdesk.ticket"
-    _inherit = ["helpdesk.ticket", "serial.procurement.ticket.sourcing"]
+    _inherit = [
+        "helpdesk.ticket",
+        "serial.procurement.ticket.sourcing",
+        "serial.procurement.ticket.flow",
+    ]
 
     sale_order_link_ids = fields.One2many(
         comodel_name="sale.order",
@@ -246,60 +248,6 @@ class HelpdeskTicket(models.Model):
                 lambda line: not line.display_type and not line.is_downpayment
             )
 
-    @api.depends(
-        "sale_order_id.state",
-        "sale_order_id.order_line.product_uom_qty",
-        "lot_ids",
-        "purchase_order_ids.state",
-        "purchase_order_ids.order_line.qty_received",
-        "billing_status",
-        "deposit_invoice_ids",
-        "delivery_status",
-        "sale_order_id.order_line.serial_lot_ids",
-    )
-    def _compute_serial_sourcing(self):
-        for ticket in self:
-            if not ticket.sale_order_id:
-                ticket.serial_qty_to_source = 0.0
-                ticket.serial_qty_free_stock = 0
-                ticket.serial_qty_to_buy = 0.0
-                ticket.serial_next_step = "none"
-                continue
-            to_source = ticket._serial_units_to_source()
-            free_stock = ticket._serial_free_stock()
-            to_buy = ticket._serial_units_to_buy(free_stock)
-            usable = sum(
-                min(len(free_stock.get(product_id, ())), qty)
-                for product_id, qty in to_source.items()
-            )
-            ticket.serial_qty_to_source = sum(to_source.values())
-            ticket.serial_qty_free_stock = usable
-            ticket.serial_qty_to_buy = sum(to_buy.values())
-            ticket.serial_next_step = ticket._serial_compute_next_step(
-                ticket.serial_qty_to_source, usable
-            )
-
-    @api.depends(
-        "serial_deposit_enabled",
-        "sale_order_id.state",
-        "deposit_amount",
-        "billing_status",
-    )
-    def _compute_serial_can_deposit(self):
-        for ticket in self:
-            order = ticket.sale_order_id
-            ticket.serial_can_deposit = bool(
-                ticket.serial_deposit_enabled
-                and order.state == "sale"
-                and ticket.billing_status in ("to_invoice", "partial")
-                and float_compare(
-                    ticket.deposit_amount,
-                    order.amount_total,
-                    precision_rounding=order.currency_id.rounding or 0.01,
-                )
-                < 0
-            )
-
     @api.depends("lot_ids")
     def _compute_lot_count(self):
         for ticket in self:
@@ -350,67 +298,6 @@ class HelpdeskTicket(models.Model):
             )
         return order
 
-    def _serial_units_needed(self):
-        """Return {product: quantity} of serialized units ordered on the estimate."""
-        self.ensure_one()
-        needed = defaultdict(float)
-        for line in self.sale_order_id.order_line:
-            if line.display_type or line.is_downpayment:
-                continue
-            product = line.product_id
-            if product.tracking != "serial":
-                continue
-            needed[product] += line.product_uom._compute_quantity(
-                line.product_uom_qty, product.uom_id
-            )
-        return needed
-
-    def _serial_units_allocated(self):
-        """Return {product_id: count} of serials received onto this ticket."""
-        groups = self.env["stock.lot"]._read_group(
-            [("ticket_id", "in", self.ids)], ["product_id"], ["__count"]
-        )
-        return {product.id: count for product, count in groups}
-
-    def _serial_units_on_open_purchases(self):
-        """Return {product_id: quantity} still to receive on the ticket's POs."""
-        self.ensure_one()
-        pending = defaultdict(float)
-        lines = self.purchase_order_ids.filtered(
-            lambda po: po.state != "cancel"
-        ).order_line
-        for line in lines:
-            if line.display_type:
-                continue
-            product = line.product_id
-            open_qty = line.product_uom._compute_quantity(
-                max(line.product_qty - line.qty_received, 0.0), product.uom_id
-            )
-            pending[product.id] += open_qty
-        return pending
-
-    def _serial_units_unallocated(self):
-        """Return {product_id: units ordered but without a serial on this ticket}."""
-        self.ensure_one()
-        allocated = self._serial_units_allocated()
-        return {
-            product.id: qty - allocated.get(product.id, 0)
-            for product, qty in self._serial_units_needed().items()
-        }
-
-    def _prepare_purchase_order_vals(self, vendor, lines_qty):
-        self.ensure_one()
-        return {
-            "partner_id": vendor.id,
-            "company_id": self.company_id.id,
-            "ticket_id": self.id,
-            "origin": ", ".join(filter(None, [self.sale_order_id.name, self.number])),
-            "order_line": [
-                Command.create({"product_id": product.id, "product_qty": qty})
-                for product, qty in lines_qty
-            ],
-        }
-
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
@@ -427,59 +314,6 @@ class HelpdeskTicket(models.Model):
             "target": "new",
             "context": {"default_ticket_id": self.id},
         }
-
-    def action_create_purchase_orders(self):
-        """Create draft POs, one per vendor, for the serialized units that are
-        not allocated, not on an open purchase order of the ticket and not
-        covered by free serials in stock; say so when nothing is to buy."""
-        self.ensure_one()
-        self._get_confirmed_order()
-        company_self = self.with_company(self.company_id)
-        free_stock = self._serial_free_stock()
-        to_buy_qty = self._serial_units_to_buy(free_stock)
-        by_vendor = defaultdict(list)
-        missing_vendor = []
-        for product in self.env["product.product"].browse(list(to_buy_qty)):
-            to_buy = to_buy_qty[product.id]
-            if (
-                float_compare(to_buy, 0.0, precision_rounding=product.uom_id.rounding)
-                <= 0
-            ):
-                continue
-            seller = (
-                product.with_company(self.company_id)._select_seller(
-                    quantity=to_buy, uom_id=product.uom_id
-                )
-                or product.seller_ids.filtered(
-                    lambda s: s.company_id in (self.company_id, self.env["res.company"])
-                )[:1]
-            )
-            if not seller:
-                missing_vendor.append(product.display_name)
-                continue
-            by_vendor[seller.partner_id].append((product, to_buy))
-        if missing_vendor:
-            raise UserError(
-                _(
-                    "No vendor is set on these products, so no purchase order can be "
-                    "made: %(products)s. Add a vendor price on the product's "
-                    "Purchase tab.",
-                    products=", ".join(missing_vendor),
-                )
-            )
-        if not by_vendor:
-            raise self._serial_explain_nothing_to_buy(free_stock)
-        orders = company_self.env["purchase.order"].create(
-            [
-                self._prepare_purchase_order_vals(vendor, lines)
-                for vendor, lines in by_vendor.items()
-            ]
-        )
-        self.message_post(
-            body=Markup(_("Purchase orders created: %(orders)s"))
-            % {"orders": Markup(", ").join(o._get_html_link() for o in orders)}
-        )
-        return self.action_view_purchase_orders(orders)
 
     def _check_serials_allocated_for_invoice(self):
         """Refuse invoicing while a serial-required line lacks serials."""

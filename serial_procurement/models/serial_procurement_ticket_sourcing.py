@@ -4,34 +4,120 @@ from collections import defaultdict
 
 from markupsafe import Markup
 
-from odoo import _, models
+from odoo import Command, _, api, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
-
-NEXT_STEPS = [
-    ("none", "Nothing to Do"),
-    ("deposit", "Take Deposit"),
-    ("allocate", "Allocate from Stock"),
-    ("purchase", "Create Purchase Orders"),
-    ("confirm_purchase", "Confirm the Purchase Orders"),
-    ("receive", "Receive the Serials"),
-    ("invoice", "Make Invoice"),
-    ("deliver", "Deliver"),
-    ("done", "Done"),
-]
 
 
 class SerialProcurementTicketSourcing(models.AbstractModel):
     """Where each unit of a ticket comes from: serials allocated from stock,
-    or bought on the ticket's purchase orders; the next step of the ticket and
-    the stage it moves to. Methods only: ``helpdesk.ticket`` holds the fields."""
+    or bought on the ticket's purchase orders (only the shortfall). Methods
+    only: ``helpdesk.ticket`` holds the fields."""
 
     _name = "serial.procurement.ticket.sourcing"
     _description = "Ticket fulfilment from stock or purchase"
 
     # ------------------------------------------------------------------
+    # Computes of helpdesk.ticket's fields
+    # ------------------------------------------------------------------
+
+    @api.depends(
+        "sale_order_id.state",
+        "sale_order_id.order_line.product_uom_qty",
+        "lot_ids",
+        "purchase_order_ids.state",
+        "purchase_order_ids.order_line.qty_received",
+        "billing_status",
+        "deposit_invoice_ids",
+        "delivery_status",
+        "sale_order_id.order_line.serial_lot_ids",
+    )
+    def _compute_serial_sourcing(self):
+        for ticket in self:
+            if not ticket.sale_order_id:
+                ticket.serial_qty_to_source = 0.0
+                ticket.serial_qty_free_stock = 0
+                ticket.serial_qty_to_buy = 0.0
+                ticket.serial_next_step = "none"
+                continue
+            to_source = ticket._serial_units_to_source()
+            free_stock = ticket._serial_free_stock()
+            to_buy = ticket._serial_units_to_buy(free_stock)
+            usable = sum(
+                min(len(free_stock.get(product_id, ())), qty)
+                for product_id, qty in to_source.items()
+            )
+            ticket.serial_qty_to_source = sum(to_source.values())
+            ticket.serial_qty_free_stock = usable
+            ticket.serial_qty_to_buy = sum(to_buy.values())
+            ticket.serial_next_step = ticket._serial_compute_next_step(
+                ticket.serial_qty_to_source, usable
+            )
+
+    # ------------------------------------------------------------------
     # Figures per product
     # ------------------------------------------------------------------
+
+    def _serial_units_needed(self):
+        """Return {product: quantity} of serialized units ordered on the estimate."""
+        self.ensure_one()
+        needed = defaultdict(float)
+        for line in self.sale_order_id.order_line:
+            if line.display_type or line.is_downpayment:
+                continue
+            product = line.product_id
+            if product.tracking != "serial":
+                continue
+            needed[product] += line.product_uom._compute_quantity(
+                line.product_uom_qty, product.uom_id
+            )
+        return needed
+
+    def _serial_units_allocated(self):
+        """Return {product_id: count} of serials received onto this ticket."""
+        groups = self.env["stock.lot"]._read_group(
+            [("ticket_id", "in", self.ids)], ["product_id"], ["__count"]
+        )
+        return {product.id: count for product, count in groups}
+
+    def _serial_units_on_open_purchases(self):
+        """Return {product_id: quantity} still to receive on the ticket's POs."""
+        self.ensure_one()
+        pending = defaultdict(float)
+        lines = self.purchase_order_ids.filtered(
+            lambda po: po.state != "cancel"
+        ).order_line
+        for line in lines:
+            if line.display_type:
+                continue
+            product = line.product_id
+            open_qty = line.product_uom._compute_quantity(
+                max(line.product_qty - line.qty_received, 0.0), product.uom_id
+            )
+            pending[product.id] += open_qty
+        return pending
+
+    def _serial_units_unallocated(self):
+        """Return {product_id: units ordered but without a serial on this ticket}."""
+        self.ensure_one()
+        allocated = self._serial_units_allocated()
+        return {
+            product.id: qty - allocated.get(product.id, 0)
+            for product, qty in self._serial_units_needed().items()
+        }
+
+    def _prepare_purchase_order_vals(self, vendor, lines_qty):
+        self.ensure_one()
+        return {
+            "partner_id": vendor.id,
+            "company_id": self.company_id.id,
+            "ticket_id": self.id,
+            "origin": ", ".join(filter(None, [self.sale_order_id.name, self.number])),
+            "order_line": [
+                Command.create({"product_id": product.id, "product_qty": qty})
+                for product, qty in lines_qty
+            ],
+        }
 
     def _serial_units_to_source(self):
         """{product_id: units neither allocated nor on an open purchase order}."""
@@ -142,22 +228,62 @@ class SerialProcurementTicketSourcing(models.AbstractModel):
             )
         return True
 
-    def _serial_log_allocation(self, lots, source):
-        """Post on the ticket which serials it received and where from
-        (``source``: a record, linked in the message, or a text)."""
-        self.ensure_one()
-        if hasattr(source, "_get_html_link"):
-            source = source._get_html_link()
-        self.message_post(
-            body=Markup(
-                _("Serials %(serials)s allocated to this ticket from %(source)s.")
-            )
-            % {"serials": ", ".join(lots.mapped("name")), "source": source}
-        )
-
     # ------------------------------------------------------------------
     # Purchase
     # ------------------------------------------------------------------
+
+    def action_create_purchase_orders(self):
+        """Create draft POs, one per vendor, for the serialized units that are
+        not allocated, not on an open purchase order of the ticket and not
+        covered by free serials in stock; say so when nothing is to buy."""
+        self.ensure_one()
+        self._get_confirmed_order()
+        company_self = self.with_company(self.company_id)
+        free_stock = self._serial_free_stock()
+        to_buy_qty = self._serial_units_to_buy(free_stock)
+        by_vendor = defaultdict(list)
+        missing_vendor = []
+        for product in self.env["product.product"].browse(list(to_buy_qty)):
+            to_buy = to_buy_qty[product.id]
+            if (
+                float_compare(to_buy, 0.0, precision_rounding=product.uom_id.rounding)
+                <= 0
+            ):
+                continue
+            seller = (
+                product.with_company(self.company_id)._select_seller(
+                    quantity=to_buy, uom_id=product.uom_id
+                )
+                or product.seller_ids.filtered(
+                    lambda s: s.company_id in (self.company_id, self.env["res.company"])
+                )[:1]
+            )
+            if not seller:
+                missing_vendor.append(product.display_name)
+                continue
+            by_vendor[seller.partner_id].append((product, to_buy))
+        if missing_vendor:
+            raise UserError(
+                _(
+                    "No vendor is set on these products, so no purchase order can be "
+                    "made: %(products)s. Add a vendor price on the product's "
+                    "Purchase tab.",
+                    products=", ".join(missing_vendor),
+                )
+            )
+        if not by_vendor:
+            raise self._serial_explain_nothing_to_buy(free_stock)
+        orders = company_self.env["purchase.order"].create(
+            [
+                self._prepare_purchase_order_vals(vendor, lines)
+                for vendor, lines in by_vendor.items()
+            ]
+        )
+        self.message_post(
+            body=Markup(_("Purchase orders created: %(orders)s"))
+            % {"orders": Markup(", ").join(o._get_html_link() for o in orders)}
+        )
+        return self.action_view_purchase_orders(orders)
 
     def _serial_explain_nothing_to_buy(self, free_stock):
         """The UserError of a Create Purchase Orders that has nothing to buy."""
@@ -196,58 +322,3 @@ class SerialProcurementTicketSourcing(models.AbstractModel):
                 reasons=" ".join(reasons),
             )
         )
-
-    # ------------------------------------------------------------------
-    # Next step and stage
-    # ------------------------------------------------------------------
-
-    def _serial_compute_next_step(self, to_source, free_count):
-        """The next step of the ticket's flow (one of ``NEXT_STEPS``)."""
-        self.ensure_one()
-        order = self.sale_order_id
-        if not order or order.state != "sale":
-            return "none"
-        if (
-            self.serial_deposit_enabled
-            and not self.deposit_invoice_ids
-            and self.billing_status == "to_invoice"
-        ):
-            return "deposit"
-        if to_source > 0:
-            # Serials on hand first: what they do not cover is bought after.
-            return "allocate" if free_count else "purchase"
-        if self.purchase_order_ids.filtered(lambda o: o.state in ("draft", "sent")):
-            return "confirm_purchase"
-        if self._serial_lines_short():
-            return "receive"
-        if self.billing_status in ("to_invoice", "partial"):
-            return "invoice"
-        if order.delivery_status not in ("full", False):
-            return "deliver"
-        return "done"
-
-    def _serial_target_stage(self):
-        """The stage the flow brings the ticket to, per the company's mapping."""
-        self.ensure_one()
-        company = self.company_id or self.env.company
-        delivered = self.sale_order_id.delivery_status in ("full", False)
-        if self.billing_status == "invoiced" and delivered:
-            return company.serial_stage_done_id
-        sourced = self.lot_ids or self.purchase_order_ids.filtered(
-            lambda o: o.state in ("purchase", "done")
-        )
-        if sourced:
-            return company.serial_stage_purchased_id
-        return self.env["helpdesk.ticket.stage"]
-
-    def _serial_update_stage(self):
-        """Move each ticket forward to the stage of its flow; never backward,
-        never out of a closed stage."""
-        for ticket in self.filtered("sale_order_id"):
-            target = ticket._serial_target_stage()
-            current = ticket.stage_id
-            if not target or target == current or current.closed:
-                continue
-            if current and target.sequence < current.sequence:
-                continue
-            ticket.stage_id = target

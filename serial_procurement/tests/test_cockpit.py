@@ -104,10 +104,14 @@ class TestTicketCockpit(SerialProcurementCase):
         self.assertEqual(ticket.billing_status, "invoiced")
         self.assertEqual(ticket.delivery_status, "pending", "still in the warehouse")
         self.assertNotEqual(ticket.stage_id, self.stage_done)
-        self._deliver(order)
+        delivery = self._deliver(order)
         self.assertEqual(ticket.delivery_status, "full")
-        self.assertIn("Delivery", self._bodies(ticket))
-        self.assertIn("CK-1", self._bodies(ticket))
+        logged = ticket.message_ids.filtered(
+            lambda m: delivery.name in str(m.body or "")
+        )
+        self.assertEqual(len(logged), 1, "the delivery is logged on the ticket")
+        self.assertIn("CK-1", str(logged.body))
+        self.assertIn("CK-2", str(logged.body))
 
     def test_06_stage_moves_with_the_flow(self):
         order = self._create_quotation([(self.firewall, 2)])

@@ -11,6 +11,9 @@ from . import test_expiry
 from . import test_reports
 from . import test_settings
 from . import test_migration
+from . import test_after_sale_warranty
+from . import test_after_sale_service
+from . import test_after_sale_portal
 from . import test_fulfilment
 from . import test_cockpit
 from . import test_screens

@@ -12,3 +12,9 @@ class ResConfigSettings(models.TransientModel):
     serial_block_direct_invoice = fields.Boolean(
         related="company_id.serial_block_direct_invoice", readonly=False
     )
+    serial_stage_purchased_id = fields.Many2one(
+        related="company_id.serial_stage_purchased_id", readonly=False
+    )
+    serial_stage_done_id = fields.Many2one(
+        related="company_id.serial_stage_done_id", readonly=False
+    )

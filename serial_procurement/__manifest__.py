@@ -18,6 +18,7 @@
         "stock_account",
         "product_expiry",
         "helpdesk_mgmt",
+        "base_automation",
     ],
     "data": [
         "security/serial_procurement_security.xml",
@@ -39,6 +40,9 @@
         "report/serial_history_report.xml",
         "report/serial_procurement_sold_report_views.xml",
         "views/stock_scrap_views.xml",
+        "views/helpdesk_ticket_material_views.xml",
+        "wizards/serial_procurement_ticket_material_wizard_views.xml",
+        "data/base_automation_data.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -12,3 +12,6 @@ class ResConfigSettings(models.TransientModel):
     serial_block_direct_invoice = fields.Boolean(
         related="company_id.serial_block_direct_invoice", readonly=False
     )
+    serial_strict_intake = fields.Boolean(
+        related="company_id.serial_strict_intake", readonly=False
+    )

@@ -13,6 +13,15 @@ class StockPicking(models.Model):
         help="The tickets this transfer's serials are received for.",
     )
     serial_ticket_count = fields.Integer(compute="_compute_serial_ticket_ids")
+    material_ticket_id = fields.Many2one(
+        comodel_name="helpdesk.ticket",
+        string="Materials for Ticket",
+        index="btree_not_null",
+        copy=False,
+        domain="[('company_id', 'in', (company_id, False))]",
+        help="This transfer takes materials out to the ticket's customer, "
+        "without a sale; its serials record the ticket on validation.",
+    )
 
     @api.depends("move_line_ids.ticket_id")
     def _compute_serial_ticket_ids(self):
@@ -26,7 +35,17 @@ class StockPicking(models.Model):
         self._serial_check_outgoing()
         res = super()._action_done()
         receipt_lines._serial_allocate_to_tickets()
+        self._serial_stamp_materials()
         return res
+
+    def _serial_stamp_materials(self):
+        """Serials of a done material transfer record its ticket and customer."""
+        for picking in self.filtered(
+            lambda p: p.material_ticket_id and p.state == "done"
+        ):
+            picking.move_line_ids.lot_id._serial_stamp_material(
+                picking.material_ticket_id
+            )
 
     def _serial_receipt_move_lines(self):
         """Move lines of incoming moves being validated, with a quantity."""

@@ -45,3 +45,8 @@ def billing():
 def no_odoo_imported():
     yield
     assert "odoo" not in sys.modules, "the host-free suite must not import odoo"
+
+
+SCRIPTS = REPO / "scripts"
+if str(SCRIPTS) not in sys.path:
+    sys.path.insert(0, str(SCRIPTS))

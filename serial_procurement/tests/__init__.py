@@ -13,4 +13,3 @@ from . import test_settings
 from . import test_strict_intake
 from . import test_automation
 from . import test_ticket_materials
-from . import test_serial_entry

@@ -152,3 +152,22 @@ class TestTicketMaterials(SerialProcurementCase):
     def test_untracked_product_refused(self):
         with self.assertRaisesRegex(UserError, "not tracked by unique serial"):
             self._wizard(self.env["stock.lot"], product=self.service).action_confirm()
+
+    def test_as_serial_procurement_user_with_inventory_rights(self):
+        user = self._create_user(
+            "sp_materials_user",
+            "serial_procurement.group_serial_procurement_user,stock.group_stock_user",
+        )
+        ticket = self.ticket.with_user(user)
+        action = ticket.action_use_materials()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(user)
+            .with_context(**action["context"])
+            .create(
+                {"product_id": self.switch.id, "lot_ids": [(6, 0, self.lots[0].ids)]}
+            )
+        )
+        wizard.action_confirm()
+        self.assertEqual(self.lots[0].material_ticket_id, self.ticket)
+        self.assertEqual(ticket.material_lot_count, 1)

@@ -77,9 +77,6 @@ class SerialProcurementSerialEntryWizard(models.TransientModel):
                     serials=", ".join(clashes),
                 )
             )
-        self.env["stock.lot"]._serial_check_other_products(
-            move.product_id, serials, move.company_id
-        )
 
     def action_apply(self):
         """Add one receipt line per serial, building on core's serial import."""

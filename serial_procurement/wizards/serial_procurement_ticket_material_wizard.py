@@ -22,6 +22,7 @@ class SerialProcurementTicketMaterialWizard(models.TransientModel):
         required=True,
         compute="_compute_location_id",
         store=True,
+        precompute=True,
         readonly=False,
         domain="[('usage', '=', 'internal'), "
         "('company_id', 'in', (company_id, False))]",

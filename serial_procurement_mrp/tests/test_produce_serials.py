@@ -1,6 +1,7 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.exceptions import UserError
+from odoo.tests import new_test_user
 
 from .common import SerialMrpCase
 
@@ -108,3 +109,18 @@ class TestProduceSerials(SerialMrpCase):
             "FW-11\nMB-1",
             "another product:\nMB-1: \\[MB-9\\] Mainboard",
         )
+
+    def test_as_manufacturing_user(self):
+        user = new_test_user(self.env, login="sp_mrp_user", groups="mrp.group_mrp_user")
+        production = self._ready(2).with_user(user)
+        action = production.action_open_produce_serials()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(user)
+            .with_context(**action["context"])
+            .create({"serials": "FW-U1\nFW-U2"})
+        )
+        wizard.action_apply_done()
+        orders = production.procurement_group_id.mrp_production_ids
+        self.assertEqual(set(orders.mapped("state")), {"done"})
+        self.assertEqual(self.firewall.qty_available, 2)

@@ -62,8 +62,9 @@ class SerialProcurementProduceSerialWizard(models.TransientModel):
         production._serial_check_component_serials()
 
     def _parse_serials(self):
-        """The receipt's rules: shared parser (empty, duplicates, more serials
-        than units), existing serials of this product and of another one."""
+        """The receipt's rules (shared parser: empty entry, duplicates, more
+        serials than units; existing serials of this product), and, for a
+        produced unit, no serial that already belongs to another product."""
         self.ensure_one()
         Lot = self.env["stock.lot"]
         names = Lot._serial_parse_entry(self.serials, self.remaining_qty)

@@ -21,12 +21,14 @@ class StockLot(models.Model):
     )
     produced_production_ids = fields.Many2many(
         comodel_name="mrp.production",
+        groups="mrp.group_mrp_user",
         string="Produced by",
         compute="_compute_serial_genealogy",
         help="The manufacturing order(s) that produced this serial.",
     )
     consumed_production_ids = fields.Many2many(
         comodel_name="mrp.production",
+        groups="mrp.group_mrp_user",
         string="Consumed by",
         compute="_compute_serial_genealogy",
         help="The manufacturing order(s) that consumed this serial.",

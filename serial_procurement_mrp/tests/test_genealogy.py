@@ -1,5 +1,7 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.tests import new_test_user
+
 from .common import SerialMrpCase
 
 
@@ -70,3 +72,27 @@ class TestGenealogy(SerialMrpCase):
         self.assertIn("serial_genealogy", arch)
         self.assertIn("component_lot_ids", arch)
         self.assertTrue(finished.component_lot_ids)
+
+    def test_genealogy_for_a_stock_user_without_manufacturing_rights(self):
+        _production, finished = self._build()
+        user = new_test_user(
+            self.env, login="sp_stock_only", groups="stock.group_stock_user"
+        )
+        lot = finished.with_user(user)
+        self.assertEqual(lot.component_lot_ids, self.mb | self.ps)
+        data = lot.web_read({"component_lot_ids": {"fields": {"display_name": {}}}})
+        self.assertEqual(len(data[0]["component_lot_ids"]), 2)
+        self.assertNotIn(
+            "produced_production_ids",
+            lot.get_view(view_type="form")["arch"],
+            "the orders are shown to manufacturing users only",
+        )
+        html, _kind = (
+            self.env["ir.actions.report"]
+            .with_user(user)
+            ._render_qweb_html(
+                "serial_procurement.action_report_serial_history", finished.ids
+            )
+        )
+        self.assertIn("MB-100", html.decode())
+        self.assertNotIn("Manufacturing Order", html.decode())

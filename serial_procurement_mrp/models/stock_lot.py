@@ -1,5 +1,7 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+
 from odoo import fields, models
 from odoo.osv import expression
 
@@ -36,21 +38,32 @@ class StockLot(models.Model):
 
     def _compute_serial_genealogy(self):
         """Both ways, from core's links between the done move lines of a
-        manufacturing order (consume_line_ids / produce_line_ids); two
-        searches for the whole recordset."""
+        manufacturing order (consume_line_ids / produce_line_ids): two searches
+        and batched reads for the whole recordset."""
         MoveLine = self.env["stock.move.line"]
         base = [("lot_id", "in", self.ids), ("state", "=", "done")]
         produced = MoveLine.search(base + [("move_id.production_id", "!=", False)])
         consumed = MoveLine.search(
             base + [("move_id.raw_material_production_id", "!=", False)]
         )
+        links = defaultdict(lambda: defaultdict(set))
+        # Iterating the whole recordsets keeps their prefetch: one read per
+        # field for all lines, not one per serial.
+        for line in produced:
+            links[line.lot_id.id]["components"].update(line.consume_line_ids.lot_id.ids)
+            links[line.lot_id.id]["produced_by"].add(line.move_id.production_id.id)
+        for line in consumed:
+            links[line.lot_id.id]["built_into"].update(line.produce_line_ids.lot_id.ids)
+            links[line.lot_id.id]["consumed_by"].add(
+                line.move_id.raw_material_production_id.id
+            )
+        Production = self.env["mrp.production"]
         for lot in self:
-            made = produced.filtered(lambda ml, lot=lot: ml.lot_id == lot)
-            used = consumed.filtered(lambda ml, lot=lot: ml.lot_id == lot)
-            lot.component_lot_ids = made.consume_line_ids.lot_id
-            lot.produced_production_ids = made.move_id.production_id
-            lot.built_into_lot_ids = used.produce_line_ids.lot_id
-            lot.consumed_production_ids = used.move_id.raw_material_production_id
+            own = links[lot.id]
+            lot.component_lot_ids = self.browse(sorted(own["components"]))
+            lot.built_into_lot_ids = self.browse(sorted(own["built_into"]))
+            lot.produced_production_ids = Production.browse(sorted(own["produced_by"]))
+            lot.consumed_production_ids = Production.browse(sorted(own["consumed_by"]))
 
     def _search_serial_enquiry(self, operator, value):
         """The Serial Enquiry also finds the serials produced or consumed by

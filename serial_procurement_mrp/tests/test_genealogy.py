@@ -96,3 +96,37 @@ class TestGenealogy(SerialMrpCase):
         )
         self.assertIn("MB-100", html.decode())
         self.assertNotIn("Manufacturing Order", html.decode())
+
+    def test_genealogy_reads_stay_flat_per_serial(self):
+        self._stock_serials(self.board, ["MB-101", "MB-102"])
+        self._stock_serials(self.psu, ["PS-101", "PS-102"])
+        production = self._production(qty=3)
+        production.action_assign()
+        self._produce_wizard(production, "FA-1\nFA-2\nFA-3").action_apply_done()
+        finished = self.env["stock.lot"].search(
+            [
+                ("product_id", "=", self.firewall.id),
+                ("name", "in", ["FA-1", "FA-2", "FA-3"]),
+            ]
+        )
+        components = self.env["stock.lot"].search(
+            [("product_id", "in", (self.board | self.psu).ids)]
+        )
+
+        def queries(lots):
+            lots = self.env["stock.lot"].browse(lots.ids)  # its own prefetch set
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            for lot in lots:
+                lot.component_lot_ids  # noqa: B018
+                lot.built_into_lot_ids  # noqa: B018
+            return self.env.cr.sql_log_count - before
+
+        queries(finished | components)  # warm the caches of the registry
+        one = queries(finished[:1] | components[:2])
+        all_ = queries(finished | components)
+        self.assertEqual(len(finished), 3)
+        self.assertEqual(len((finished | components).built_into_lot_ids), 3)
+        # A few batched reads for the whole set, not one per serial.
+        self.assertLessEqual(all_, one, "9 serials cost no more than 3")
+        self.assertLess(all_, 15)

@@ -180,9 +180,21 @@ class TestAutomationRules(SerialProcurementCase):
                 "sale_order_id",
                 "needs_review",
                 "invoice_line_ids",
+                "material_ticket_id",
             ],
             "stock.move.line": ["ticket_id"],
-            "res.company": ["serial_strict_intake"],
+            "stock.picking": ["material_ticket_id"],
+            "sale.order": ["ticket_id"],
+            "purchase.order": ["ticket_id"],
+            "purchase.order.line": ["ticket_id"],
+            "account.move": ["ticket_id"],
+            "account.move.line": ["lot_ids"],
+            "product.template": ["serial_required_purchase", "serial_required_sale"],
+            "res.company": [
+                "serial_deposit_enabled",
+                "serial_block_direct_invoice",
+                "serial_strict_intake",
+            ],
         }
         for model, names in stored.items():
             for name in names:

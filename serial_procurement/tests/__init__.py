@@ -10,6 +10,7 @@ from . import test_stock_operations
 from . import test_expiry
 from . import test_reports
 from . import test_settings
+from . import test_migration
 from . import test_strict_intake
 from . import test_automation
 from . import test_ticket_materials

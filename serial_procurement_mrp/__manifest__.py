@@ -9,6 +9,7 @@
     "website": "https://github.com/serial-procurement/serial_procurement",
     "author": "serial_procurement contributors",
     "license": "AGPL-3",
+    "development_status": "Beta",
     "application": False,
     "installable": True,
     "auto_install": True,

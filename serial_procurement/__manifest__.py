@@ -4,7 +4,7 @@
     "name": "Serial Procurement",
     "summary": "Sell serialized hardware through tickets: deposit, purchase, "
     "receive by serial onto the ticket, invoice with serials and deposit deducted",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Inventory/Inventory",
     "website": "https://github.com/serial-procurement/serial_procurement",
     "author": "serial_procurement contributors",
@@ -20,6 +20,7 @@
         "product_expiry",
         "helpdesk_mgmt",
         "base_automation",
+        "portal",
     ],
     "data": [
         "security/serial_procurement_security.xml",
@@ -44,6 +45,8 @@
         "views/helpdesk_ticket_material_views.xml",
         "wizards/serial_procurement_ticket_material_wizard_views.xml",
         "data/base_automation_data.xml",
+        "views/stock_lot_warranty_views.xml",
+        "views/stock_lot_portal_templates.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -107,6 +107,12 @@ class TestTicketMaterials(SerialProcurementCase):
         )
         action = self.ticket.action_view_material_lots()
         self.assertEqual(action["res_id"], lot.id)
+        html, _kind = self.env["ir.actions.report"]._render_qweb_html(
+            "serial_procurement.action_report_serial_history", lot.ids
+        )
+        self.assertIn("Used on Ticket", html.decode())
+        self.assertIn(self.ticket.name, html.decode())
+        self.assertIn(self.customer.name, html.decode())
 
     def test_several_serials_at_once(self):
         self._wizard(self.lots[0] | self.lots[2]).action_confirm()

@@ -35,6 +35,7 @@
         "views/account_move_views.xml",
         "wizards/serial_procurement_deposit_wizard_views.xml",
         "wizards/serial_procurement_serial_entry_wizard_views.xml",
+        "wizards/serial_procurement_allocate_stock_wizard_views.xml",
         "report/report_invoice.xml",
         "wizards/serial_procurement_correct_serial_wizard_views.xml",
         "wizards/serial_procurement_add_serials_wizard_views.xml",

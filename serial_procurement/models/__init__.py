@@ -1,4 +1,7 @@
 from . import serial_procurement_ticket_mixin
+from . import serial_procurement_ticket_sourcing
+from . import serial_procurement_ticket_flow
+from . import serial_procurement_lot_allocation
 from . import res_company
 from . import res_config_settings
 from . import product_template

@@ -1,18 +1,22 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from collections import defaultdict
-
 from markupsafe import Markup, escape
 
-from odoo import Command, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
 from ..tools import billing
+from .serial_procurement_ticket_flow import NEXT_STEPS
 
 
 class HelpdeskTicket(models.Model):
-    _inherit = "helpdesk.ticket"
+    _name = "helpdesk.ticket"
+    _inherit = [
+        "helpdesk.ticket",
+        "serial.procurement.ticket.sourcing",
+        "serial.procurement.ticket.flow",
+    ]
 
     sale_order_link_ids = fields.One2many(
         comodel_name="sale.order",
@@ -106,6 +110,50 @@ class HelpdeskTicket(models.Model):
         help="Every serialized unit of the ticket's estimate has a serial "
         "received onto the ticket.",
     )
+    delivery_ids = fields.Many2many(
+        comodel_name="stock.picking",
+        string="Deliveries",
+        compute="_compute_delivery_ids",
+        help="Transfers of the ticket's estimate that take the units to the "
+        "customer (and their returns).",
+    )
+    delivery_count = fields.Integer(compute="_compute_delivery_ids")
+    delivery_status = fields.Selection(
+        related="sale_order_id.delivery_status",
+        store=True,
+        string="Delivery Status",
+        help="Whether the units of the estimate have left the warehouse.",
+    )
+    serial_line_ids = fields.Many2many(
+        comodel_name="sale.order.line",
+        string="Units",
+        compute="_compute_serial_line_ids",
+        help="Each estimate line: ordered, allocated (from stock or received), "
+        "delivered and invoiced.",
+    )
+    serial_qty_to_source = fields.Float(
+        string="Units to Source",
+        compute="_compute_serial_sourcing",
+        digits="Product Unit of Measure",
+        help="Units neither allocated a serial nor on an open purchase order.",
+    )
+    serial_qty_free_stock = fields.Integer(
+        string="Free Serials in Stock",
+        compute="_compute_serial_sourcing",
+        help="Serials on hand, on no ticket, that can fill the units to source.",
+    )
+    serial_qty_to_buy = fields.Float(
+        string="Units to Buy",
+        compute="_compute_serial_sourcing",
+        digits="Product Unit of Measure",
+        help="Units to source that the free stock does not cover.",
+    )
+    serial_next_step = fields.Selection(
+        selection=NEXT_STEPS,
+        string="Next Step",
+        compute="_compute_serial_sourcing",
+    )
+    serial_can_deposit = fields.Boolean(compute="_compute_serial_can_deposit")
 
     # ------------------------------------------------------------------
     # Computes
@@ -200,6 +248,25 @@ class HelpdeskTicket(models.Model):
             ticket.receipt_ids = receipts
             ticket.receipt_count = len(receipts)
 
+    @api.depends("sale_order_id.picking_ids.picking_type_code")
+    def _compute_delivery_ids(self):
+        for ticket in self:
+            deliveries = ticket.sale_order_id.picking_ids.filtered(
+                lambda p: (
+                    p.picking_type_code != "incoming"
+                    or p.location_id.usage == "customer"
+                )
+            )
+            ticket.delivery_ids = deliveries
+            ticket.delivery_count = len(deliveries)
+
+    @api.depends("sale_order_id.order_line")
+    def _compute_serial_line_ids(self):
+        for ticket in self:
+            ticket.serial_line_ids = ticket.sale_order_id.order_line.filtered(
+                lambda line: not line.display_type and not line.is_downpayment
+            )
+
     @api.depends("lot_ids")
     def _compute_lot_count(self):
         for ticket in self:
@@ -236,7 +303,7 @@ class HelpdeskTicket(models.Model):
             raise UserError(
                 _(
                     "Deposits on tickets are disabled for %(company)s. Enable them in "
-                    "Settings > Sales > Deposits on tickets.",
+                    "Settings > Sales > Serialized Products > Deposits on tickets.",
                     company=self.company_id.name,
                 )
             )
@@ -249,67 +316,6 @@ class HelpdeskTicket(models.Model):
                 )
             )
         return order
-
-    def _serial_units_needed(self):
-        """Return {product: quantity} of serialized units ordered on the estimate."""
-        self.ensure_one()
-        needed = defaultdict(float)
-        for line in self.sale_order_id.order_line:
-            if line.display_type or line.is_downpayment:
-                continue
-            product = line.product_id
-            if product.tracking != "serial":
-                continue
-            needed[product] += line.product_uom._compute_quantity(
-                line.product_uom_qty, product.uom_id
-            )
-        return needed
-
-    def _serial_units_allocated(self):
-        """Return {product_id: count} of serials received onto this ticket."""
-        groups = self.env["stock.lot"]._read_group(
-            [("ticket_id", "in", self.ids)], ["product_id"], ["__count"]
-        )
-        return {product.id: count for product, count in groups}
-
-    def _serial_units_on_open_purchases(self):
-        """Return {product_id: quantity} still to receive on the ticket's POs."""
-        self.ensure_one()
-        pending = defaultdict(float)
-        lines = self.purchase_order_ids.filtered(
-            lambda po: po.state != "cancel"
-        ).order_line
-        for line in lines:
-            if line.display_type:
-                continue
-            product = line.product_id
-            open_qty = line.product_uom._compute_quantity(
-                max(line.product_qty - line.qty_received, 0.0), product.uom_id
-            )
-            pending[product.id] += open_qty
-        return pending
-
-    def _serial_units_unallocated(self):
-        """Return {product_id: units ordered but without a serial on this ticket}."""
-        self.ensure_one()
-        allocated = self._serial_units_allocated()
-        return {
-            product.id: qty - allocated.get(product.id, 0)
-            for product, qty in self._serial_units_needed().items()
-        }
-
-    def _prepare_purchase_order_vals(self, vendor, lines_qty):
-        self.ensure_one()
-        return {
-            "partner_id": vendor.id,
-            "company_id": self.company_id.id,
-            "ticket_id": self.id,
-            "origin": ", ".join(filter(None, [self.sale_order_id.name, self.number])),
-            "order_line": [
-                Command.create({"product_id": product.id, "product_qty": qty})
-                for product, qty in lines_qty
-            ],
-        }
 
     # ------------------------------------------------------------------
     # Actions
@@ -327,59 +333,6 @@ class HelpdeskTicket(models.Model):
             "target": "new",
             "context": {"default_ticket_id": self.id},
         }
-
-    def action_create_purchase_orders(self):
-        """Create draft POs, one per vendor, for the serialized units not yet
-        allocated nor on an open purchase order of the ticket."""
-        self.ensure_one()
-        self._get_confirmed_order()
-        company_self = self.with_company(self.company_id)
-        unallocated = self._serial_units_unallocated()
-        on_order = self._serial_units_on_open_purchases()
-        by_vendor = defaultdict(list)
-        missing_vendor = []
-        for product in self.env["product.product"].browse(list(unallocated)):
-            to_buy = unallocated[product.id] - on_order.get(product.id, 0.0)
-            if (
-                float_compare(to_buy, 0.0, precision_rounding=product.uom_id.rounding)
-                <= 0
-            ):
-                continue
-            seller = (
-                product.with_company(self.company_id)._select_seller(
-                    quantity=to_buy, uom_id=product.uom_id
-                )
-                or product.seller_ids.filtered(
-                    lambda s: s.company_id in (self.company_id, self.env["res.company"])
-                )[:1]
-            )
-            if not seller:
-                missing_vendor.append(product.display_name)
-                continue
-            by_vendor[seller.partner_id].append((product, to_buy))
-        if missing_vendor:
-            raise UserError(
-                _(
-                    "No vendor is set on these products, so no purchase order can be "
-                    "made: %(products)s. Add a vendor price on the product's "
-                    "Purchase tab.",
-                    products=", ".join(missing_vendor),
-                )
-            )
-        orders = company_self.env["purchase.order"].create(
-            [
-                self._prepare_purchase_order_vals(vendor, lines)
-                for vendor, lines in by_vendor.items()
-            ]
-        )
-        if orders:
-            self.message_post(
-                body=_(
-                    "Purchase orders created: %(orders)s",
-                    orders=", ".join(orders.mapped("name")),
-                )
-            )
-        return self.action_view_purchase_orders(orders or self.purchase_order_ids)
 
     def _check_serials_allocated_for_invoice(self):
         """Refuse invoicing while a serial-required line lacks serials."""
@@ -442,8 +395,10 @@ class HelpdeskTicket(models.Model):
         # Invoicing tickets is what the Serial Procurement group grants.
         invoice.sudo().action_post()
         self.message_post(
-            body=_("Invoice %(invoice)s created.", invoice=invoice._get_html_link())
+            body=Markup(_("Invoice %(invoice)s created."))
+            % {"invoice": invoice._get_html_link()}
         )
+        self._serial_update_stage()
         return {
             "type": "ir.actions.act_window",
             "res_model": "account.move",
@@ -488,6 +443,19 @@ class HelpdeskTicket(models.Model):
         )
         action["domain"] = [("id", "in", self.receipt_ids.ids)]
         action["context"] = {"create": False}
+        return action
+
+    def action_view_deliveries(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "stock.action_picking_tree_all"
+        )
+        action["domain"] = [("id", "in", self.delivery_ids.ids)]
+        action["context"] = {"create": False}
+        if len(self.delivery_ids) == 1:
+            action.update(
+                res_id=self.delivery_ids.id, view_mode="form", views=[(False, "form")]
+            )
         return action
 
     def action_view_serials(self):

@@ -47,6 +47,11 @@ class PurchaseOrder(models.Model):
                 )
         return super().write(vals)
 
+    def button_confirm(self):
+        res = super().button_confirm()
+        self.ticket_id._serial_update_stage()
+        return res
+
     def action_view_serials(self):
         self.ensure_one()
         return self.serial_lot_ids._action_open_serial_list(

@@ -4,6 +4,13 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 
 
+def _default_stage(xmlid):
+    def default(self):
+        return self.env.ref(xmlid, raise_if_not_found=False)
+
+    return default
+
+
 class ResCompany(models.Model):
     _inherit = "res.company"
 
@@ -47,3 +54,18 @@ class ResCompany(models.Model):
                 products=", ".join(products.mapped("display_name")),
             )
         )
+
+    serial_stage_purchased_id = fields.Many2one(
+        comodel_name="helpdesk.ticket.stage",
+        string="Ticket stage once sourced",
+        default=_default_stage("helpdesk_mgmt.helpdesk_ticket_stage_in_progress"),
+        help="Stage a ticket moves to when its units are bought (purchase order "
+        "confirmed) or allocated from stock. Empty: the stage is left alone.",
+    )
+    serial_stage_done_id = fields.Many2one(
+        comodel_name="helpdesk.ticket.stage",
+        string="Ticket stage once delivered and invoiced",
+        default=_default_stage("helpdesk_mgmt.helpdesk_ticket_stage_done"),
+        help="Stage a ticket moves to when its estimate is fully delivered and "
+        "invoiced. Empty: the stage is left alone.",
+    )

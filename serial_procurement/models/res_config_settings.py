@@ -15,3 +15,9 @@ class ResConfigSettings(models.TransientModel):
     serial_strict_intake = fields.Boolean(
         related="company_id.serial_strict_intake", readonly=False
     )
+    serial_stage_purchased_id = fields.Many2one(
+        related="company_id.serial_stage_purchased_id", readonly=False
+    )
+    serial_stage_done_id = fields.Many2one(
+        related="company_id.serial_stage_done_id", readonly=False
+    )

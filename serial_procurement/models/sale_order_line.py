@@ -13,12 +13,44 @@ class SaleOrderLine(models.Model):
         string="Allocated Serials",
         help="Serial numbers received onto the ticket for this line.",
     )
+    serial_qty_allocated = fields.Integer(
+        string="Allocated",
+        compute="_compute_serial_quantities",
+        help="Serials on this line: taken from stock or received on a purchase.",
+    )
+    serial_qty_from_stock = fields.Integer(
+        string="From Stock",
+        compute="_compute_serial_quantities",
+        help="Serials of this line taken from stock.",
+    )
+    serial_qty_received = fields.Integer(
+        string="Received",
+        compute="_compute_serial_quantities",
+        help="Serials of this line received on a purchase for the ticket.",
+    )
     serial_charge_amount = fields.Monetary(
         string="Charge",
         compute="_compute_serial_charge_amount",
         currency_field="currency_id",
         help="Amount of the line on the ticket; a deposit counts negative.",
     )
+
+    @api.depends("serial_lot_ids.serial_from_stock")
+    def _compute_serial_quantities(self):
+        for line in self:
+            lots = line.serial_lot_ids
+            from_stock = len(lots.filtered("serial_from_stock"))
+            line.serial_qty_allocated = len(lots)
+            line.serial_qty_from_stock = from_stock
+            line.serial_qty_received = len(lots) - from_stock
+
+    def _serial_units_missing(self):
+        """Units of this line, in the product's unit, without a serial yet."""
+        self.ensure_one()
+        qty = self.product_uom._compute_quantity(
+            self.product_uom_qty, self.product_id.uom_id
+        )
+        return max(int(qty) - len(self.serial_lot_ids), 0)
 
     @api.depends(
         "price_total", "invoice_lines.parent_state", "invoice_lines.price_total"

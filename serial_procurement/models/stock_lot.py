@@ -11,7 +11,11 @@ from ..tools import serial_parser
 
 class StockLot(models.Model):
     _name = "stock.lot"
-    _inherit = ["stock.lot", "serial.procurement.ticket.mixin"]
+    _inherit = [
+        "stock.lot",
+        "serial.procurement.ticket.mixin",
+        "serial.procurement.lot.allocation",
+    ]
 
     ticket_id = fields.Many2one(
         comodel_name="helpdesk.ticket",
@@ -85,6 +89,22 @@ class StockLot(models.Model):
         index="btree_not_null",
         help="Added on a transaction: investigate; a retrospective receipt is "
         "likely needed.",
+    )
+    serial_from_stock = fields.Boolean(
+        string="Allocated from Stock",
+        copy=False,
+        help="Taken from the stock on hand for its ticket, not bought for it.",
+    )
+    review_origin = fields.Char(
+        string="Typed On",
+        compute="_compute_review_origin",
+        help="The invoice, transfer or scrap the serial was first entered on.",
+    )
+    serial_timeline = fields.Html(
+        string="Timeline",
+        compute="_compute_serial_timeline",
+        sanitize=False,
+        help="Receipts, movements, deliveries and invoices of the serial, by date.",
     )
     serial_enquiry = fields.Char(
         string="Enquiry",

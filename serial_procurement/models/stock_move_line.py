@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import Counter, defaultdict
 
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -194,7 +196,27 @@ class StockMoveLine(models.Model):
             lot.write(ml._serial_procurement_lot_vals())
         lots = lines.lot_id
         lots._serial_allocate_to_sale_lines()
-        lots._serial_reserve_on_deliveries()
+        lots._serial_reserve_for_ticket()
+        lines._serial_log_receipt()
+
+    def _serial_log_receipt(self):
+        """Tell each ticket which serials its receipt brought, and each receipt
+        which ticket it fed."""
+        pairs = defaultdict(lambda: self.env["stock.lot"])
+        for ml in self:
+            pairs[(ml.ticket_id, ml.picking_id)] |= ml.lot_id
+        for (ticket, picking), lots in pairs.items():
+            ticket._serial_log_allocation(lots, picking or _("a receipt"))
+            if picking:
+                picking.message_post(
+                    body=Markup(
+                        _("Serials %(serials)s received onto ticket %(ticket)s.")
+                    )
+                    % {
+                        "serials": ", ".join(lots.mapped("name")),
+                        "ticket": ticket._get_html_link(),
+                    }
+                )
 
     # ------------------------------------------------------------------
     # Deliveries (issue #4)

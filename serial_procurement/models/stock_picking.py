@@ -1,6 +1,10 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
 
 
 class StockPicking(models.Model):
@@ -23,18 +27,25 @@ class StockPicking(models.Model):
         "without a sale; its serials record the ticket on validation.",
     )
 
-    @api.depends("move_line_ids.ticket_id")
+    @api.depends("move_line_ids.ticket_id", "move_ids.ticket_id")
     def _compute_serial_ticket_ids(self):
         for picking in self:
-            picking.serial_ticket_ids = picking.move_line_ids.ticket_id
+            picking.serial_ticket_ids = (
+                picking.move_line_ids.ticket_id | picking.move_ids.ticket_id
+            )
             picking.serial_ticket_count = len(picking.serial_ticket_ids)
 
     def _action_done(self):
         receipt_lines = self._serial_receipt_move_lines()
         receipt_lines._serial_check_receipt()
         self._serial_check_outgoing()
+        delivery_moves = self._serial_delivery_moves()
         res = super()._action_done()
         receipt_lines._serial_allocate_to_tickets()
+        delivery_moves = delivery_moves.filtered(lambda m: m.state == "done")
+        self.env["stock.lot"]._serial_allocate_delivered(delivery_moves)
+        self._serial_log_deliveries(delivery_moves)
+        (delivery_moves.ticket_id | receipt_lines.ticket_id)._serial_update_stage()
         self._serial_stamp_materials()
         return res
 
@@ -46,6 +57,34 @@ class StockPicking(models.Model):
             picking.move_line_ids.lot_id._serial_stamp_material(
                 picking.material_ticket_id
             )
+
+    def _serial_delivery_moves(self):
+        """Moves being validated that take a ticket's units to the customer."""
+        return self.move_ids.filtered(
+            lambda m: (
+                m.ticket_id
+                and m.location_dest_id.usage == "customer"
+                and m.state not in ("done", "cancel")
+            )
+        )
+
+    def _serial_log_deliveries(self, moves):
+        """Post on each ticket the delivery done and the serials it shipped."""
+        by_ticket = defaultdict(lambda: self.env["stock.move"])
+        for move in moves:
+            by_ticket[move.ticket_id] |= move
+        for ticket, ticket_moves in by_ticket.items():
+            for picking in ticket_moves.picking_id:
+                serials = ticket_moves.filtered(
+                    lambda m, p=picking: m.picking_id == p
+                ).move_line_ids.lot_id.mapped("name")
+                ticket.message_post(
+                    body=Markup(_("Delivery %(picking)s done. Serials: %(serials)s"))
+                    % {
+                        "picking": picking._get_html_link(),
+                        "serials": ", ".join(serials) or _("none"),
+                    }
+                )
 
     def _serial_receipt_move_lines(self):
         """Move lines of incoming moves being validated, with a quantity."""

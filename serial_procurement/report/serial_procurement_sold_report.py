@@ -26,6 +26,7 @@ class SerialProcurementSoldReport(models.Model):
     invoice_id = fields.Many2one("account.move", readonly=True)
     picking_id = fields.Many2one("stock.picking", string="Delivery", readonly=True)
     sale_order_id = fields.Many2one("sale.order", readonly=True)
+    ticket_id = fields.Many2one("helpdesk.ticket", readonly=True)
     quantity = fields.Float(readonly=True)
     amount = fields.Monetary(readonly=True, currency_field="currency_id")
     currency_id = fields.Many2one("res.currency", readonly=True)
@@ -35,7 +36,8 @@ class SerialProcurementSoldReport(models.Model):
         return SQL(
             """
             SELECT row_number() OVER (ORDER BY rows.date, rows.kind, rows.ref_id,
-                                      rows.lot_id) AS id, rows.*
+                                      rows.lot_id) AS id, rows.*,
+                   so.ticket_id AS ticket_id
             FROM (
                 SELECT 'invoiced' AS kind,
                        aml.id AS ref_id,
@@ -94,6 +96,7 @@ class SerialProcurementSoldReport(models.Model):
                   LEFT JOIN sale_order_line sol ON sol.id = sm.sale_line_id
                  WHERE sml.state = 'done' AND dest.usage = 'customer'
             ) AS rows
+            LEFT JOIN sale_order so ON so.id = rows.sale_order_id
             """
         )
 

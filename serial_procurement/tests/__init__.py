@@ -17,3 +17,7 @@ from . import test_ticket_materials
 from . import test_after_sale_warranty
 from . import test_after_sale_service
 from . import test_after_sale_portal
+from . import test_fulfilment
+from . import test_cockpit
+from . import test_screens
+from . import test_tour_cockpit

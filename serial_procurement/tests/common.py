@@ -124,6 +124,26 @@ class SerialProcurementCase(TransactionCase):
         picking.move_ids.picked = True
         return picking.button_validate()
 
+    def _put_in_stock(self, product, names):
+        """Serials on hand, on no ticket (bought earlier for stock)."""
+        lots = self.env["stock.lot"].create(
+            [{"name": name, "product_id": product.id} for name in names]
+        )
+        for lot in lots:
+            self.env["stock.quant"]._update_available_quantity(
+                product, self.stock_location, 1, lot_id=lot
+            )
+        return lots
+
+    def _delivery(self, order):
+        return order.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
+
+    def _deliver(self, order):
+        """Validate the estimate's delivery with the serials it reserved."""
+        delivery = self._delivery(order)
+        self._validate(delivery)
+        return delivery
+
     def _receive(self, purchase, product, serials, ticket=False):
         picking = purchase.picking_ids.filtered(
             lambda p: p.state not in ("done", "cancel")

@@ -1,5 +1,6 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import SerialProcurementCase
@@ -128,7 +129,8 @@ class TestProcurementFlow(SerialProcurementCase):
         self.assertEqual(fw_po.order_line.price_unit, 800.0, "vendor price used")
         self.assertEqual(fw_po.ticket_id, ticket)
         self.assertEqual(fw_po.order_line.ticket_id, ticket)
-        ticket.action_create_purchase_orders()
+        with self.assertRaisesRegex(UserError, "Nothing to buy"):
+            ticket.action_create_purchase_orders()
         self.assertEqual(
             ticket.purchase_order_ids, purchases, "calling again creates nothing"
         )
@@ -158,8 +160,9 @@ class TestProcurementFlow(SerialProcurementCase):
             delivery.move_line_ids.lot_id, lots, "the delivery reserves those serials"
         )
         self.assertIn(picking, ticket.receipt_ids)
-        # Nothing left to buy.
-        ticket.action_create_purchase_orders()
+        # Nothing left to buy, and the ticket says so.
+        with self.assertRaisesRegex(UserError, "Nothing to buy"):
+            ticket.action_create_purchase_orders()
         self.assertEqual(ticket.purchase_order_ids, purchase)
 
     def test_07_delivery_reserves_ticket_serials_not_older_stock(self):
@@ -176,7 +179,11 @@ class TestProcurementFlow(SerialProcurementCase):
         self.assertEqual(
             delivery.move_line_ids.lot_id, old_lot, "core reserved the old unit"
         )
-        purchase = self._purchase(ticket)
+        # The ticket buys a new unit anyway (the old one stays unallocated).
+        purchase = self.env["purchase.order"].create(
+            ticket._prepare_purchase_order_vals(self.vendor, [(self.firewall, 1)])
+        )
+        purchase.button_confirm()
         self._receive(purchase, self.firewall, "NEW-1")
         self.assertEqual(delivery.move_line_ids.lot_id.name, "NEW-1")
 
@@ -345,7 +352,8 @@ class TestProcurementFlow(SerialProcurementCase):
         purchase.ticket_id = ticket
         self.assertEqual(purchase.order_line.ticket_id, ticket)
         self.assertEqual(ticket.purchase_order_ids, purchase)
-        ticket.action_create_purchase_orders()
+        with self.assertRaisesRegex(UserError, purchase.name):
+            ticket.action_create_purchase_orders()
         self.assertEqual(
             ticket.purchase_order_ids, purchase, "already on an open purchase order"
         )

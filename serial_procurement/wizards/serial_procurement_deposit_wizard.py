@@ -1,7 +1,10 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import formatLang
 
 from ..tools import billing
 
@@ -32,8 +35,17 @@ class SerialProcurementDepositWizard(models.TransientModel):
         required=True,
         default="fixed",
     )
+    remaining_amount = fields.Monetary(
+        string="Remaining Balance",
+        compute="_compute_remaining_amount",
+        currency_field="currency_id",
+    )
     amount = fields.Float(
         required=True,
+        compute="_compute_amount",
+        store=True,
+        precompute=True,
+        readonly=False,
         digits="Account",
         help="The deposit, tax included: an amount, or a percentage of the order "
         "total.",
@@ -43,13 +55,62 @@ class SerialProcurementDepositWizard(models.TransientModel):
         compute="_compute_deposit_value",
         currency_field="currency_id",
     )
+    deposit_error = fields.Char(
+        compute="_compute_deposit_error",
+        help="Why the deposit as entered would be refused.",
+    )
     journal_id = fields.Many2one(
         comodel_name="account.journal",
+        compute="_compute_journal_id",
+        store=True,
+        precompute=True,
+        readonly=False,
         string="Payment Journal",
         domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
         help="Register the customer's payment of the deposit at once in this journal.",
     )
     payment_date = fields.Date(default=fields.Date.context_today)
+
+    @api.depends("order_total", "deposited_amount")
+    def _compute_remaining_amount(self):
+        for wizard in self:
+            wizard.remaining_amount = max(
+                wizard.order_total - wizard.deposited_amount, 0.0
+            )
+
+    @api.depends("ticket_id", "amount_type")
+    def _compute_amount(self):
+        """Default: the remaining balance of the order, as an amount or a
+        percentage of the order total."""
+        for wizard in self:
+            remaining = wizard.remaining_amount
+            if wizard.amount_type == "percentage":
+                total = wizard.order_total
+                wizard.amount = round(remaining * 100.0 / total, 2) if total else 0.0
+            else:
+                wizard.amount = remaining
+
+    @api.depends("company_id")
+    def _compute_journal_id(self):
+        """Default: the company's first bank journal."""
+        for wizard in self:
+            wizard.journal_id = self.env["account.journal"].search(
+                [
+                    ("type", "=", "bank"),
+                    ("company_id", "=", (wizard.company_id or self.env.company).id),
+                ],
+                limit=1,
+            )
+
+    @api.depends("amount_type", "amount", "order_total", "deposited_amount")
+    def _compute_deposit_error(self):
+        for wizard in self:
+            try:
+                wizard._check_deposit_value()
+            except UserError as error:
+                wizard.deposit_error = error.args[0]
+            else:
+                wizard.deposit_error = False
 
     @api.depends("amount_type", "amount", "order_total")
     def _compute_deposit_value(self):
@@ -62,6 +123,7 @@ class SerialProcurementDepositWizard(models.TransientModel):
         """Return the deposit to invoice, or raise a UserError saying why not."""
         self.ensure_one()
         order = self.ticket_id._check_deposit_allowed()
+        currency = order.currency_id
         try:
             return billing.check_deposit(
                 self.amount_type,
@@ -77,8 +139,12 @@ class SerialProcurementDepositWizard(models.TransientModel):
                 "exceeds": _(
                     "The deposits would exceed the order total of %(total)s: "
                     "%(deposited)s is already deposited.",
-                    total=order.amount_total,
-                    deposited=self.ticket_id.deposit_amount,
+                    total=formatLang(
+                        self.env, order.amount_total, currency_obj=currency
+                    ),
+                    deposited=formatLang(
+                        self.env, self.ticket_id.deposit_amount, currency_obj=currency
+                    ),
                 ),
             }
             raise UserError(messages[error.code]) from error
@@ -117,10 +183,13 @@ class SerialProcurementDepositWizard(models.TransientModel):
         if self.journal_id:
             self.sudo()._register_payment(invoice.sudo())
         self.ticket_id.message_post(
-            body=_(
-                "Deposit %(invoice)s of %(amount)s taken.",
-                invoice=invoice._get_html_link(),
-                amount=invoice.amount_total,
-            )
+            body=Markup(_("Deposit %(invoice)s of %(amount)s taken."))
+            % {
+                "invoice": invoice._get_html_link(),
+                "amount": formatLang(
+                    self.env, invoice.amount_total, currency_obj=invoice.currency_id
+                ),
+            }
         )
-        return self.ticket_id._get_form_action()
+        # Close the dialog: the ticket underneath reloads, no second breadcrumb.
+        return {"type": "ir.actions.act_window_close"}

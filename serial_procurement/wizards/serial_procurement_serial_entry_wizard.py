@@ -32,7 +32,15 @@ class SerialProcurementSerialEntryWizard(models.TransientModel):
         help="Type, paste or scan: one serial per line (a scanner's Enter starts a "
         "new line), or separated by commas, semicolons or tabs.",
     )
-    serial_count = fields.Integer(compute="_compute_serial_count")
+    serial_count = fields.Integer(
+        compute="_compute_serial_count",
+        help="Distinct serial numbers entered so far.",
+    )
+    serial_warning = fields.Text(
+        compute="_compute_serial_count",
+        help="What would be refused on Add Serials: duplicates, more serials "
+        "than units, serials already received or entered.",
+    )
 
     @api.depends("move_id")
     def _compute_ticket_id(self):
@@ -44,10 +52,42 @@ class SerialProcurementSerialEntryWizard(models.TransientModel):
         for wizard in self:
             wizard.remaining_qty = wizard.move_id._serial_units_without_serial()
 
-    @api.depends("serials")
+    @api.depends("serials", "remaining_qty")
     def _compute_serial_count(self):
         for wizard in self:
-            wizard.serial_count = len(serial_parser.split_serials(wizard.serials))
+            serials = serial_parser.split_serials(wizard.serials)
+            distinct = list(dict.fromkeys(serials))
+            wizard.serial_count = len(distinct)
+            wizard.serial_warning = "\n".join(wizard._serial_entry_warnings(distinct))
+
+    def _serial_entry_warnings(self, distinct):
+        """Warnings on the entry as typed, before it is submitted."""
+        self.ensure_one()
+        warnings = []
+        serials = serial_parser.split_serials(self.serials)
+        duplicates = serial_parser.find_duplicates(serials)
+        if duplicates:
+            warnings.append(
+                _("Entered twice: %(serials)s.", serials=", ".join(duplicates))
+            )
+        if self.move_id and len(distinct) > self.remaining_qty:
+            warnings.append(
+                _(
+                    "%(count)s serial numbers for %(remaining)s unit(s) without a "
+                    "serial.",
+                    count=len(distinct),
+                    remaining=self.remaining_qty,
+                )
+            )
+        clashes = self._serial_known_clashes(distinct) if self.move_id else []
+        if clashes:
+            warnings.append(
+                _(
+                    "Already received or entered: %(serials)s.",
+                    serials=", ".join(clashes),
+                )
+            )
+        return warnings
 
     def _parse_serials(self):
         self.ensure_one()
@@ -55,8 +95,8 @@ class SerialProcurementSerialEntryWizard(models.TransientModel):
             self.serials, self.remaining_qty
         )
 
-    def _check_against_move(self, serials):
-        """Refuse serials already on this receipt or already known for the product."""
+    def _serial_known_clashes(self, serials):
+        """The serials already on this receipt or already known for the product."""
         move = self.move_id
         on_receipt = set(
             move.picking_id.move_line_ids.filtered(
@@ -68,7 +108,11 @@ class SerialProcurementSerialEntryWizard(models.TransientModel):
             ._serial_find(move.product_id, serials, move.company_id)
             .mapped("name")
         )
-        clashes = [s for s in serials if s in on_receipt or s in existing]
+        return [s for s in serials if s in on_receipt or s in existing]
+
+    def _check_against_move(self, serials):
+        """Refuse serials already on this receipt or already known for the product."""
+        clashes = self._serial_known_clashes(serials)
         if clashes:
             raise UserError(
                 _(

@@ -35,8 +35,31 @@ registry.category("web_tour.tours").add("serial_procurement_flow_tour", {
             trigger: ".o_field_widget[name=billing_status]:contains('Partially Invoiced')",
         },
         {
-            content: "Buy the units",
-            trigger: "button[name=action_create_purchase_orders]",
+            content: "The deposit dialog closed onto the same ticket: no duplicated breadcrumb",
+            trigger: ".o_breadcrumb .o_last_breadcrumb_item",
+            run() {
+                const last = document
+                    .querySelector(".o_breadcrumb .o_last_breadcrumb_item")
+                    .textContent.trim();
+                const items = [
+                    ...document.querySelectorAll(".o_breadcrumb .breadcrumb-item"),
+                ].map((item) => item.textContent.trim());
+                if (items.includes(last) || new Set(items).size !== items.length) {
+                    throw new Error(`Duplicated breadcrumbs: ${items.join(" / ")} / ${last}`);
+                }
+            },
+        },
+        {
+            content: "Taking a deposit is no longer the highlighted step",
+            trigger: ".o_form_statusbar button.btn-secondary[name=action_take_deposit]",
+        },
+        {
+            content: "Make Invoice is not highlighted before the serials arrive",
+            trigger: ".o_form_statusbar:not(:has(button.btn-primary[name=action_make_invoice]))",
+        },
+        {
+            content: "Buy the units: the highlighted next step",
+            trigger: ".o_form_statusbar button.btn-primary[name=action_create_purchase_orders]",
             run: "click",
         },
         {
@@ -68,6 +91,14 @@ registry.category("web_tour.tours").add("serial_procurement_flow_tour", {
             trigger: "body:not(:has(.modal))",
         },
         {
+            content: "The receipt line shows its serials and the ticket they go to",
+            trigger: "td[name=serial_progress]:contains('serials 2/2 -> HT')",
+        },
+        {
+            content: "Entering serials left the receipt ready: no Check Availability",
+            trigger: ".o_form_view:not(:has(button[name=action_assign]))",
+        },
+        {
             content: "Validate the receipt",
             trigger: ".o_form_view button[name=button_validate]",
             run: "click",
@@ -82,8 +113,8 @@ registry.category("web_tour.tours").add("serial_procurement_flow_tour", {
             run: "click",
         },
         {
-            content: "Make the invoice",
-            trigger: "button[name=action_make_invoice]",
+            content: "Make the invoice: now the highlighted next step",
+            trigger: ".o_form_statusbar button.btn-primary[name=action_make_invoice]",
             run: "click",
         },
         {

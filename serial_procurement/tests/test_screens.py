@@ -1,0 +1,258 @@
+# Copyright 2026 serial_procurement contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import ast
+
+from lxml import etree
+
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
+
+from .common import SerialProcurementCase
+
+
+@tagged("post_install", "-at_install")
+class TestScreensThatGuide(SerialProcurementCase):
+    """Issue #11, defects 3, 5, 8, 9, 10 and the pictures: receipt progress,
+    deposit defaults, live serial counter, history, lists and reports."""
+
+    def _arch(self, model, view_type="form", view_ref=None):
+        view_id = self.env.ref(view_ref).id if view_ref else None
+        return etree.fromstring(
+            self.env[model].get_view(view_id=view_id, view_type=view_type)["arch"]
+        )
+
+    def _ticket_with_receipt(self, qty=2):
+        order = self._create_quotation([(self.firewall, qty)])
+        ticket = self._create_ticket(order)
+        purchase = self._purchase(ticket)
+        receipt = purchase.picking_ids
+        return order, ticket, purchase, receipt
+
+    # -- defect 3: the receipt shows serial progress -------------------------
+
+    def test_01_receipt_line_shows_serials_and_ticket(self):
+        _order, ticket, _purchase, receipt = self._ticket_with_receipt()
+        move = receipt.move_ids
+        self.assertEqual(move.serial_progress, "serials 0/2")
+        self._enter_serials(receipt, self.firewall, "SC-1")
+        self.assertEqual(move.serial_progress, f"serials 1/2 -> {ticket.number}")
+        self._enter_serials(receipt, self.firewall, "SC-2")
+        self.assertEqual(move.serial_progress, f"serials 2/2 -> {ticket.number}")
+
+    def test_02_entering_serials_keeps_the_receipt_ready(self):
+        _order, _ticket, _purchase, receipt = self._ticket_with_receipt()
+        self.assertEqual(receipt.move_ids.state, "assigned")
+        self._enter_serials(receipt, self.firewall, "SC-1")
+        self.assertEqual(receipt.move_ids.state, "assigned", "partial entry")
+        self.assertFalse(receipt.show_check_availability)
+        self._enter_serials(receipt, self.firewall, "SC-2")
+        self.assertEqual(receipt.move_ids.state, "assigned")
+        self.assertEqual(receipt.state, "assigned")
+        self.assertFalse(receipt.show_check_availability)
+
+    def test_03_serial_entry_button_is_labelled_and_distinct(self):
+        arch = self._arch("stock.picking")
+        button = arch.xpath("//button[@name='action_open_serial_entry']")[0]
+        self.assertEqual(button.get("string"), "Serials")
+        self.assertNotIn(button.get("icon"), ("fa-list", "fa-barcode"))
+        self.assertTrue(arch.xpath("//field[@name='serial_progress']"))
+
+    # -- defect 5: deposit wizard defaults -----------------------------------
+
+    def test_04_deposit_defaults_remaining_balance_and_bank_journal(self):
+        order = self._create_quotation([(self.firewall, 2)])
+        ticket = self._create_ticket(order)
+        self._take_deposit(ticket, 1000.0)
+        wizard_form = Form(
+            self.env["serial.procurement.deposit.wizard"].with_context(
+                default_ticket_id=ticket.id
+            )
+        )
+        self.assertAlmostEqual(wizard_form.amount, 1400.0, "the remaining balance")
+        self.assertEqual(wizard_form.journal_id, self.bank_journal)
+        self.assertFalse(wizard_form.deposit_error)
+        wizard_form.amount_type = "percentage"
+        self.assertAlmostEqual(wizard_form.amount, 58.33)
+        wizard_form.amount_type = "fixed"
+        wizard_form.amount = 0.0
+        self.assertIn("positive", wizard_form.deposit_error, "said before submit")
+        wizard_form.amount = 5000.0
+        self.assertIn("exceed", wizard_form.deposit_error)
+        self.assertIn("2,400.00", wizard_form.deposit_error, "money formatted")
+        wizard_form.amount = 1400.0
+        wizard = wizard_form.save()
+        wizard.action_confirm()
+        self.assertAlmostEqual(ticket.deposit_amount, 2400.0)
+        payments = ticket.deposit_invoice_ids.sorted("id")[-1:].payment_state
+        self.assertIn(payments, ("paid", "in_payment"), "paid in the bank journal")
+
+    def test_05_deposit_error_names_the_settings_block(self):
+        self.company.serial_deposit_enabled = False
+        ticket = self._create_ticket(self._create_quotation([(self.firewall, 1)]))
+        with self.assertRaisesRegex(UserError, "Serialized Products"):
+            ticket.action_take_deposit()
+
+    # -- defect 8: live counter and warnings in the entry dialog --------------
+
+    def test_06_entry_counter_counts_distinct_serials_and_warns(self):
+        _order, _ticket, _purchase, receipt = self._ticket_with_receipt()
+        entry = Form(
+            self.env["serial.procurement.serial.entry.wizard"].with_context(
+                default_move_id=receipt.move_ids.id
+            )
+        )
+        entry.serials = "A001, A001, A002"
+        self.assertEqual(entry.serial_count, 2)
+        self.assertIn("A001", entry.serial_warning)
+        self.assertIn("twice", entry.serial_warning)
+        entry.serials = "A001, A002, A003"
+        self.assertEqual(entry.serial_count, 3)
+        self.assertIn("2 unit(s)", entry.serial_warning)
+        entry.serials = "A001\nA002"
+        self.assertFalse(entry.serial_warning)
+        entry.save().action_apply()
+        again = Form(
+            self.env["serial.procurement.serial.entry.wizard"].with_context(
+                default_move_id=receipt.move_ids.id
+            )
+        )
+        again.serials = "A002"
+        self.assertIn("Already received or entered: A002", again.serial_warning)
+
+    # -- defect 9: history and investigation ---------------------------------
+
+    def test_07_history_lists_are_clickable_records_and_timeline(self):
+        arch = self._arch("stock.lot")
+        for name in (
+            "invoice_ids",
+            "delivery_ids",
+            "purchase_order_ids",
+            "receipt_ids",
+        ):
+            field = arch.xpath(f"//page[@name='serial_history']//field[@name='{name}']")
+            self.assertTrue(field, name)
+            self.assertNotEqual(field[0].get("widget"), "many2many_tags", name)
+            self.assertTrue(field[0].xpath("./list"), f"{name} is a list of records")
+        order = self._create_quotation([(self.firewall, 1)])
+        ticket = self._create_ticket(order)
+        purchase = self._purchase(ticket)
+        self._receive(purchase, self.firewall, "TL-1")
+        ticket.action_make_invoice()
+        self._deliver(order)
+        lot = ticket.lot_ids
+        timeline = str(lot.serial_timeline)
+        for label in ("Received", "Delivered", "Invoiced"):
+            self.assertIn(label, timeline)
+        self.assertLess(timeline.index("Received"), timeline.index("Delivered"))
+
+    def test_08_serial_to_investigate_shows_where_it_was_typed(self):
+        manager = self._create_user(
+            "sp_screens_manager",
+            "serial_procurement.group_serial_procurement_manager,"
+            "account.group_account_invoice,stock.group_stock_user",
+        )
+        invoice = (
+            self.env["account.move"]
+            .with_user(manager)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.customer.id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": self.firewall.id,
+                                "quantity": 1,
+                                "price_unit": 10.0,
+                                "new_serial_names": "NEVER-1",
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        invoice.action_post()
+        lot = invoice.invoice_line_ids.lot_ids
+        self.assertTrue(lot.needs_review)
+        self.assertEqual(lot.review_origin, invoice.name)
+        action = self.env.ref("serial_procurement.stock_lot_action_to_investigate")
+        list_view = action.view_ids.filtered(lambda v: v.view_mode == "list").view_id
+        self.assertIn("review_origin", list_view.arch)
+        # The "never received" column shows by default on invoice lines.
+        arch = self._arch("account.move")
+        column = arch.xpath("//field[@name='new_serial_names']")[0]
+        self.assertEqual(column.get("optional"), "show")
+
+    # -- defect 10: list and search gaps -------------------------------------
+
+    def test_09_ticket_invoiced_filter_and_group_by_billing_status(self):
+        order, ticket, _purchase, _receipt = self._ticket_with_receipt(qty=1)
+        self._receive(ticket.purchase_order_ids, self.firewall, "FL-1")
+        ticket.action_make_invoice()
+        search = self._arch("helpdesk.ticket", "search")
+        invoiced = search.xpath("//filter[@name='billing_invoiced']")[0]
+        tickets = self.env["helpdesk.ticket"].search(
+            ast.literal_eval(invoiced.get("domain"))
+        )
+        self.assertIn(ticket, tickets)
+        self.assertTrue(search.xpath("//filter[@name='group_billing_status']"))
+        self.assertTrue(search.xpath("//filter[@name='group_delivery_status']"))
+        groups = self.env["helpdesk.ticket"].read_group(
+            [("id", "=", ticket.id)], ["billing_status"], ["billing_status"]
+        )
+        self.assertEqual(groups[0]["billing_status"], "invoiced")
+
+    def test_10_enquiry_and_sold_report_columns(self):
+        enquiry = self._arch(
+            "stock.lot", "list", "serial_procurement.stock_lot_view_tree_enquiry"
+        )
+        for name in ("in_stock", "location_id", "invoice_ids"):
+            self.assertTrue(enquiry.xpath(f"//field[@name='{name}']"), name)
+        order = self._create_quotation([(self.firewall, 1)])
+        ticket = self._create_ticket(order)
+        self._receive(self._purchase(ticket), self.firewall, "SR-1")
+        ticket.action_make_invoice()
+        self.env.flush_all()
+        rows = self.env["serial.procurement.sold.report"].search(
+            [("serial", "=", "SR-1"), ("kind", "=", "invoiced")]
+        )
+        self.assertEqual(rows.ticket_id, ticket)
+        report_list = self._arch("serial.procurement.sold.report", "list")
+        self.assertTrue(report_list.xpath("//field[@name='ticket_id']"))
+        graph = self._arch("serial.procurement.sold.report", "graph")
+        self.assertEqual(
+            [f.get("name") for f in graph.xpath("//field[not(@type)]")],
+            ["date", "customer_id"],
+            "serials sold per month and per customer",
+        )
+        self.assertTrue(
+            self._arch("serial.procurement.sold.report", "pivot") is not None
+        )
+
+    # -- pictures: the ticket-side summary -----------------------------------
+
+    def test_11_ticket_summary_per_line(self):
+        self._put_in_stock(self.firewall, ["PS-1"])
+        order = self._create_quotation([(self.firewall, 2), (self.service, 1)])
+        ticket = self._create_ticket(order)
+        ticket.action_allocate_first_available()
+        self._receive(self._purchase(ticket), self.firewall, "PS-2")
+        fw_line = ticket.serial_line_ids.filtered(
+            lambda line: line.product_id == self.firewall
+        )
+        self.assertEqual(len(ticket.serial_line_ids), 2, "firewall and service")
+        self.assertEqual(
+            (
+                fw_line.product_uom_qty,
+                fw_line.serial_qty_allocated,
+                fw_line.serial_qty_from_stock,
+                fw_line.serial_qty_received,
+                fw_line.qty_delivered,
+                fw_line.qty_invoiced,
+            ),
+            (2, 2, 1, 1, 0, 0),
+        )
+        ticket.action_make_invoice()
+        self._deliver(order)
+        self.assertEqual((fw_line.qty_delivered, fw_line.qty_invoiced), (2, 2))

@@ -16,6 +16,15 @@ class TestAutomationRules(SerialProcurementCase):
     """The automation rules shipped in data/: inactive until switched on, then
     firing on the right change only."""
 
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # The flow's own stage moves (company settings) are switched off so
+        # that only the rules under test move a ticket.
+        cls.company.write(
+            {"serial_stage_purchased_id": False, "serial_stage_done_id": False}
+        )
+
     def _activate(self, xmlid):
         rule = self.env.ref(xmlid)
         rule.active = True
@@ -170,6 +179,7 @@ class TestAutomationRules(SerialProcurementCase):
                 "billing_status",
                 "sale_order_id",
                 "serial_all_received",
+                "delivery_status",
             ],
             "stock.lot": [
                 "ticket_id",
@@ -194,6 +204,8 @@ class TestAutomationRules(SerialProcurementCase):
                 "serial_deposit_enabled",
                 "serial_block_direct_invoice",
                 "serial_strict_intake",
+                "serial_stage_purchased_id",
+                "serial_stage_done_id",
             ],
         }
         for model, names in stored.items():

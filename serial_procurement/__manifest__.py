@@ -19,6 +19,7 @@
         "stock_account",
         "product_expiry",
         "helpdesk_mgmt",
+        "base_automation",
         "portal",
     ],
     "data": [
@@ -42,6 +43,9 @@
         "report/serial_history_report.xml",
         "report/serial_procurement_sold_report_views.xml",
         "views/stock_scrap_views.xml",
+        "views/helpdesk_ticket_material_views.xml",
+        "wizards/serial_procurement_ticket_material_wizard_views.xml",
+        "data/base_automation_data.xml",
         "views/stock_lot_warranty_views.xml",
         "views/stock_lot_portal_templates.xml",
     ],

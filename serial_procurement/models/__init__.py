@@ -21,3 +21,4 @@ from . import stock_picking
 from . import account_move
 from . import account_move_line
 from . import stock_scrap
+from . import stock_quant

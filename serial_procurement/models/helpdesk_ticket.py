@@ -1,6 +1,6 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -91,6 +91,25 @@ class HelpdeskTicket(models.Model):
         string="Serial Numbers",
     )
     lot_count = fields.Integer(compute="_compute_lot_count")
+    material_picking_ids = fields.One2many(
+        comodel_name="stock.picking",
+        inverse_name="material_ticket_id",
+        string="Material Transfers",
+    )
+    material_lot_ids = fields.One2many(
+        comodel_name="stock.lot",
+        inverse_name="material_ticket_id",
+        string="Materials Used",
+        help="Serials taken out to the customer on this ticket without a sale.",
+    )
+    material_lot_count = fields.Integer(compute="_compute_material_lot_count")
+    serial_all_received = fields.Boolean(
+        string="All Serials Received",
+        compute="_compute_serial_all_received",
+        store=True,
+        help="Every serialized unit of the ticket's estimate has a serial "
+        "received onto the ticket.",
+    )
     delivery_ids = fields.Many2many(
         comodel_name="stock.picking",
         string="Deliveries",
@@ -454,3 +473,92 @@ class HelpdeskTicket(models.Model):
             "view_mode": "form",
             "views": [(False, "form")],
         }
+
+    # ------------------------------------------------------------------
+    # Materials used on a ticket (seed 001: serials used on a job)
+    # ------------------------------------------------------------------
+
+    @api.depends("material_lot_ids")
+    def _compute_material_lot_count(self):
+        for ticket in self:
+            ticket.material_lot_count = len(ticket.material_lot_ids)
+
+    def action_use_materials(self):
+        """Open the dialog that takes serialized stock out on this ticket."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Use Materials"),
+            "res_model": "serial.procurement.ticket.material.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_ticket_id": self.id},
+        }
+
+    def action_view_material_lots(self):
+        self.ensure_one()
+        return self.material_lot_ids._action_open_serial_list(
+            _("Materials of %s", self.display_name)
+        )
+
+    # ------------------------------------------------------------------
+    # Automation rules (data/base_automation_data.xml)
+    # ------------------------------------------------------------------
+
+    @api.depends(
+        "lot_ids.product_id",
+        "sale_order_id.order_line.product_id",
+        "sale_order_id.order_line.product_uom_qty",
+    )
+    def _compute_serial_all_received(self):
+        allocated = {
+            (ticket.id, product.id): count
+            for ticket, product, count in self.env["stock.lot"]._read_group(
+                [("ticket_id", "in", self.ids)],
+                ["ticket_id", "product_id"],
+                ["__count"],
+            )
+        }
+        for ticket in self:
+            needed = ticket._serial_units_needed()
+            ticket.serial_all_received = bool(needed) and all(
+                allocated.get((ticket.id, product.id), 0) >= qty
+                for product, qty in needed.items()
+            )
+
+    def _serial_closing_stage(self):
+        """The first closed stage the ticket's team may use."""
+        self.ensure_one()
+        return self.team_id._get_applicable_stages().filtered("closed")[:1]
+
+    def _serial_move_to_closing_stage(self):
+        """Move open tickets to their team's first closed stage."""
+        for ticket in self.filtered(lambda t: not t.stage_id.closed):
+            stage = ticket._serial_closing_stage()
+            if stage:
+                ticket.stage_id = stage
+
+    def _serial_notify_all_serials_received(self):
+        """Tell the ticket's customer that every serialized unit has arrived,
+        with the serial numbers (a comment: the customer is notified by email)."""
+        for ticket in self.filtered("partner_id"):
+            items = Markup("").join(
+                Markup("<li>%s: %s</li>")
+                % (escape(lot.product_id.display_name), escape(lot.name))
+                for lot in ticket.lot_ids.sorted(
+                    lambda lot: (lot.product_id.id, lot.name)
+                )
+            )
+            ticket.message_post(
+                body=Markup("<p>%s</p><ul>%s</ul>")
+                % (
+                    _(
+                        "Good news: every unit ordered on %(ticket)s has arrived.",
+                        ticket=ticket.display_name,
+                    ),
+                    items,
+                ),
+                partner_ids=ticket.partner_id.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )

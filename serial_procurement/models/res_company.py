@@ -1,6 +1,7 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 
 def _default_stage(xmlid):
@@ -24,6 +25,36 @@ class ResCompany(models.Model):
         help="Refuse to invoice a sale order holding a product that requires a "
         "serial for sales until a ticket is created for it.",
     )
+    serial_strict_intake = fields.Boolean(
+        string="Strict serialized intake",
+        default=False,
+        help="Serial-tracked units enter stock only through a purchase receipt or "
+        "an import: inventory adjustments in, serials typed on a delivery, an "
+        "invoice or a write-off, and stock-take rows creating a new serial are "
+        "refused. Count sheet imports of existing serials, receipts and a "
+        "manager's Correct Serial still work.",
+    )
+
+    def _serial_check_strict_intake(self, products, action):
+        """Refuse ``action`` (a translated description) bringing new units of the
+        serial-tracked ``products`` into stock when strict intake is on."""
+        strict = self.filtered("serial_strict_intake")
+        products = products.filtered(lambda p: p.tracking == "serial")
+        if not strict or not products:
+            return
+        raise UserError(
+            self.env._(
+                "Strict serialized intake is on for %(company)s: %(action)s is "
+                "refused for %(products)s. Serialized units enter stock only "
+                "through a purchase receipt (enter the serials on the receipt) or "
+                "an import (import the serial numbers, then the stock-take count "
+                "sheet).",
+                company=", ".join(strict.mapped("name")),
+                action=action,
+                products=", ".join(products.mapped("display_name")),
+            )
+        )
+
     serial_stage_purchased_id = fields.Many2one(
         comodel_name="helpdesk.ticket.stage",
         string="Ticket stage once sourced",

@@ -12,6 +12,9 @@ class ResConfigSettings(models.TransientModel):
     serial_block_direct_invoice = fields.Boolean(
         related="company_id.serial_block_direct_invoice", readonly=False
     )
+    serial_strict_intake = fields.Boolean(
+        related="company_id.serial_strict_intake", readonly=False
+    )
     serial_stage_purchased_id = fields.Many2one(
         related="company_id.serial_stage_purchased_id", readonly=False
     )

@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 
@@ -125,6 +125,14 @@ class StockLot(models.Model):
         compute="_compute_serial_enquiry",
         search="_search_serial_enquiry",
         help="Serial number, customer, supplier, ticket, purchase order or invoice.",
+    )
+    material_ticket_id = fields.Many2one(
+        comodel_name="helpdesk.ticket",
+        string="Used on Ticket",
+        index="btree_not_null",
+        tracking=True,
+        copy=False,
+        help="The ticket this serial was taken out on as material, without a sale.",
     )
 
     @api.depends("invoice_line_ids.parent_state")
@@ -296,6 +304,7 @@ class StockLot(models.Model):
         )
         if tickets:
             terms.append([("ticket_id", "in", tickets)])
+            terms.append([("material_ticket_id", "in", tickets)])
         orders = self._serial_enquiry_ids("purchase.order", [("name", operator, value)])
         if orders:
             terms.append([("purchase_order_id", "in", orders)])
@@ -334,6 +343,29 @@ class StockLot(models.Model):
         return lots.with_env(self.env)
 
     @api.model
+    def _serial_check_other_products(self, product, names, company):
+        """Refuse serials ``names`` that already exist for another product in
+        the uniqueness scope of ``company`` (searched as superuser)."""
+        clashes = self.sudo().search_fetch(
+            [
+                ("name", "in", list(names)),
+                ("product_id", "!=", product.id),
+                ("company_id", "in", [company.id, False]),
+            ],
+            ["name", "product_id"],
+        )
+        if clashes:
+            raise UserError(
+                _(
+                    "These serial numbers already belong to another product:"
+                    "\n%(lines)s",
+                    lines="\n".join(
+                        f"{lot.name}: {lot.product_id.display_name}" for lot in clashes
+                    ),
+                )
+            )
+
+    @api.model
     def _serial_parse_entry(self, text, max_count=None):
         """Serials typed, pasted or scanned, split and checked by the shared
         parser; a refusal becomes a translated UserError."""
@@ -363,6 +395,14 @@ class StockLot(models.Model):
         """
         if not names:
             return self.browse()
+        company = company or self.env.company
+        company._serial_check_strict_intake(
+            product,
+            _(
+                "adding serial numbers never received (%(names)s)",
+                names=", ".join(names),
+            ),
+        )
         if not self.env.user.has_group(
             "serial_procurement.group_serial_procurement_manager"
         ):
@@ -376,7 +416,6 @@ class StockLot(models.Model):
                     product=product.display_name,
                 )
             )
-        company = company or self.env.company
         return self.create(
             [
                 {
@@ -478,3 +517,47 @@ class StockLot(models.Model):
             "target": "new",
             "context": {"default_lot_id": self.id},
         }
+
+    # ------------------------------------------------------------------
+    # Materials used on a ticket, automation rules
+    # ------------------------------------------------------------------
+
+    def _serial_stamp_material(self, ticket):
+        """Record the ticket and its customer on serials used as material."""
+        vals = {"material_ticket_id": ticket.id}
+        customer = ticket.partner_id.commercial_partner_id
+        if customer:
+            vals["customer_id"] = customer.id
+        self.write(vals)
+
+    def _serial_review_responsible(self):
+        """The stock manager who investigates this serial: the product's
+        responsible when an Inventory Administrator, else the first Inventory
+        Administrator of the serial's company."""
+        self.ensure_one()
+        managers = self.env.ref("stock.group_stock_manager").sudo().users
+        responsible = self.product_id.responsible_id
+        if responsible in managers:
+            return responsible
+        company = self.company_id or self.env.company
+        candidates = managers.filtered(
+            lambda user: (
+                not user.share
+                and user.id != SUPERUSER_ID
+                and company in user.company_ids
+            )
+        ).sorted("id")
+        return candidates[:1] or self.env.user
+
+    def _serial_schedule_review_activity(self):
+        """A to-do for the stock manager on each serial to investigate."""
+        for lot in self.filtered("needs_review"):
+            lot.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=lot._serial_review_responsible().id,
+                summary=_("Investigate serial %(serial)s", serial=lot.name),
+                note=_(
+                    "This serial was added on a transaction without a receipt: "
+                    "check it and record a retrospective receipt if needed."
+                ),
+            )

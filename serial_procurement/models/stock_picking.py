@@ -19,6 +19,15 @@ class StockPicking(models.Model):
         help="The tickets this transfer's serials are received for.",
     )
     serial_ticket_count = fields.Integer(compute="_compute_serial_ticket_ids")
+    material_ticket_id = fields.Many2one(
+        comodel_name="helpdesk.ticket",
+        string="Materials for Ticket",
+        index="btree_not_null",
+        copy=False,
+        domain="[('company_id', 'in', (company_id, False))]",
+        help="This transfer takes materials out to the ticket's customer, "
+        "without a sale; its serials record the ticket on validation.",
+    )
 
     @api.depends("move_line_ids.ticket_id", "move_ids.ticket_id")
     def _compute_serial_ticket_ids(self):
@@ -49,6 +58,7 @@ class StockPicking(models.Model):
         self.env["stock.lot"]._serial_allocate_delivered(delivery_moves)
         self._serial_log_deliveries(delivery_moves)
         (delivery_moves.ticket_id | receipt_lines.ticket_id)._serial_update_stage()
+        self._serial_stamp_materials()
         return res
 
     def _serial_done_incoming_moves(self):
@@ -57,6 +67,15 @@ class StockPicking(models.Model):
         return self.filtered(
             lambda p: p.picking_type_id.code in ("incoming", "internal")
         ).move_ids.filtered(lambda m: m.state == "done")
+
+    def _serial_stamp_materials(self):
+        """Serials of a done material transfer record its ticket and customer."""
+        for picking in self.filtered(
+            lambda p: p.material_ticket_id and p.state == "done"
+        ):
+            picking.move_line_ids.lot_id._serial_stamp_material(
+                picking.material_ticket_id
+            )
 
     def _serial_delivery_moves(self):
         """Moves being validated that take a ticket's units to the customer."""

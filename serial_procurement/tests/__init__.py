@@ -12,6 +12,9 @@ from . import test_expiry
 from . import test_reports
 from . import test_settings
 from . import test_migration
+from . import test_strict_intake
+from . import test_automation
+from . import test_ticket_materials
 from . import test_after_sale_warranty
 from . import test_after_sale_service
 from . import test_after_sale_portal

@@ -61,6 +61,9 @@ class SerialProcurementAddSerialsWizard(models.TransientModel):
                     product=self.product_id.display_name,
                 )
             )
+        (self.location_id.company_id or self.env.company)._serial_check_strict_intake(
+            self.product_id, self.env._("adding serials as opening stock")
+        )
         names = self.env["stock.lot"]._serial_parse_entry(self.serials)
         existing = self.env["stock.lot"]._serial_find(
             self.product_id, names, self.location_id.company_id

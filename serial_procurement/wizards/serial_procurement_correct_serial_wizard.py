@@ -114,9 +114,10 @@ class SerialProcurementCorrectSerialWizard(models.TransientModel):
         # The ticket's unit is now the right serial: the wrong one keeps its
         # history (chatter, moves, scrap) but no longer counts as allocated.
         wrong.write({"ticket_id": False, "sale_line_id": False})
+        # A manager's correction is allowed under strict serialized intake.
         quant = (
             self.env["stock.quant"]
-            .with_context(inventory_mode=True)
+            .with_context(inventory_mode=True, serial_intake_allowed=True)
             .create(
                 {
                     "product_id": self.product_id.id,

@@ -282,6 +282,31 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
             )
         return parsed
 
+    def _check_strict_intake(self, missing):
+        """Rows creating a new serial are refused where serialized intake is
+        strict: nothing of the sheet is imported."""
+        Product = self.env["product.product"]
+        by_company = {}
+        for (_serial, product_id), location in missing.items():
+            if Product.browse(product_id).tracking != "serial":
+                continue
+            company = location.company_id or self.env.company
+            by_company[company] = by_company.get(company, Product) | Product.browse(
+                product_id
+            )
+        for company, products in by_company.items():
+            company._serial_check_strict_intake(
+                products,
+                self.env._(
+                    "a stock-take row creating a new serial (%(serials)s)",
+                    serials=", ".join(
+                        serial
+                        for (serial, product_id), _loc in missing.items()
+                        if product_id in products.ids
+                    ),
+                ),
+            )
+
     def _create_missing_lots(self, parsed):
         """Create, in one call, the lots of the sheet that do not exist yet."""
         missing = {
@@ -289,6 +314,7 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
             for product, location, serial, lot, _qty in parsed
             if serial and not lot
         }
+        self._check_strict_intake(missing)
         lots = self.env["stock.lot"].create(
             [
                 {
@@ -310,7 +336,10 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
         """Apply the counted quantities of the validated rows (inventory
         adjustments), creating the serials and batches not known yet."""
         new_lots = self._create_missing_lots(parsed)
-        Quant = self.env["stock.quant"].with_context(inventory_mode=True)
+        # Strict serialized intake lets the import count existing serials in.
+        Quant = self.env["stock.quant"].with_context(
+            inventory_mode=True, serial_intake_allowed=True
+        )
         rows = [
             (product, location, lot or new_lots.get((serial, product.id), lot), qty)
             for product, location, serial, lot, qty in parsed

@@ -1,0 +1,3 @@
+from . import mrp_production
+from . import mrp_workorder
+from . import stock_lot

@@ -1,0 +1,3 @@
+from . import test_component_serials
+from . import test_produce_serials
+from . import test_genealogy

@@ -1,0 +1,1 @@
+from . import serial_procurement_produce_serial_wizard

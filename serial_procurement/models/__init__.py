@@ -21,4 +21,3 @@ from . import stock_picking
 from . import account_move
 from . import account_move_line
 from . import stock_scrap
-from . import stock_quant

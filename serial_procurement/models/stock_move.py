@@ -97,6 +97,30 @@ class StockMove(models.Model):
         groups = self._serial_group_by_estimate()
         holders = self._serial_holder_lines(quants)
         plan, new_quants = self._serial_plan(groups, quants, holders)
+        return self._serial_apply_plan(plan, quants, new_quants, holders)
+
+    def _serial_reserve_lots(self, lots):
+        """Reserve exactly ``lots`` on this move, taking them from any other
+        pending transfer that reserved them (unless picked there): the same
+        batch as the estimates' deliveries."""
+        self.ensure_one()
+        quants = self._serial_estimate_quants(lots)
+        holders = self._serial_holder_lines(quants)
+        in_stock = self._serial_quants_in_stock(quants).filtered(
+            lambda q: q.lot_id in lots
+        )
+        unavailable = set(holders.filtered("picked").lot_id.ids)
+        plan = reservation_plan.plan_reservation(
+            [self._serial_delivery_slot()], in_stock.lot_id.ids, unavailable
+        )
+        new_quants = {quant.lot_id.id: quant for quant in in_stock}
+        return self._serial_apply_plan(plan, quants, new_quants, holders)
+
+    def _serial_apply_plan(self, plan, quants, new_quants, holders):
+        """Release the lines the plan drops (and other transfers' lines of the
+        serials it adds), create one line per serial it adds in one batch, let
+        the transfers that lost a serial reserve other stock. Returns the moves
+        planned."""
         if not plan:
             return self.browse()
         planned = self.browse(list(plan))
@@ -125,18 +149,19 @@ class StockMove(models.Model):
         holder_moves.with_context(**{SKIP_ASSIGN: planned.ids})._action_assign()
         return planned
 
-    def _serial_estimate_quants(self):
+    def _serial_estimate_quants(self, wanted=None):
         """One search: the quants of these moves' products under their source
-        locations, of a serial of their estimates or reserved on them."""
-        lots = self.move_line_ids.lot_id
+        locations, of a serial of their estimates (or of ``wanted`` serials)
+        or reserved on them."""
+        lots = self.move_line_ids.lot_id | (wanted or self.env["stock.lot"])
         domain = [
             ("product_id", "in", self.product_id.ids),
             ("location_id", "child_of", self.location_id.ids),
             ("lot_id", "!=", False),
-            "|",
-            ("lot_id.sale_order_id", "in", self.group_id.sale_id.ids),
-            ("lot_id", "in", lots.ids),
         ]
+        if wanted is None:
+            domain += ["|", ("lot_id.sale_order_id", "in", self.group_id.sale_id.ids)]
+        domain.append(("lot_id", "in", lots.ids))
         # sudo: like core's reservation, quants are read whatever the rules
         return (
             self.env["stock.quant"]

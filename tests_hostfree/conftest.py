@@ -45,3 +45,13 @@ def billing():
 def no_odoo_imported():
     yield
     assert "odoo" not in sys.modules, "the host-free suite must not import odoo"
+
+
+@pytest.fixture(scope="session")
+def spreadsheet():
+    return load_pure_module("tools/spreadsheet.py", "sp_spreadsheet")
+
+
+@pytest.fixture(scope="session")
+def input_checks():
+    return load_pure_module("tools/input_checks.py", "sp_input_checks")

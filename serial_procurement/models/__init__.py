@@ -1,4 +1,6 @@
 from . import serial_procurement_ticket_mixin
+from . import serial_procurement_lot_guard
+from . import serial_procurement_input_guard
 from . import res_company
 from . import res_config_settings
 from . import product_template

@@ -17,3 +17,8 @@ class ResCompany(models.Model):
         help="Refuse to invoice a sale order holding a product that requires a "
         "serial for sales until a ticket is created for it.",
     )
+    serial_case_insensitive = fields.Boolean(
+        string="Serial numbers ignore case",
+        help="Treat serial numbers differing only by upper/lower case (FW1, fw1) "
+        "as the same serial: the second one is refused.",
+    )

@@ -12,3 +12,6 @@ class ResConfigSettings(models.TransientModel):
     serial_block_direct_invoice = fields.Boolean(
         related="company_id.serial_block_direct_invoice", readonly=False
     )
+    serial_case_insensitive = fields.Boolean(
+        related="company_id.serial_case_insensitive", readonly=False
+    )

@@ -17,7 +17,7 @@ class StockScrap(models.Model):
     def _serial_create_new_lot(self):
         Lot = self.env["stock.lot"]
         for scrap in self.filtered(lambda s: s.new_serial_name and not s.lot_id):
-            name = scrap.new_serial_name.strip()
+            name = Lot._serial_clean_name(scrap.new_serial_name)
             lot = Lot._serial_find(scrap.product_id, [name], scrap.company_id)[
                 :1
             ] or Lot._serial_create_on_transaction(

@@ -57,7 +57,9 @@ class DepositError(ValueError):
 def check_deposit(amount_type, amount, order_total, deposited_total, rounding=0.01):
     """Return the deposit amount, or raise DepositError saying why it is refused."""
     if amount_type not in AMOUNT_TYPES:
-        raise DepositError("amount_type", "The deposit type must be fixed or percentage.")
+        raise DepositError(
+            "amount_type", "The deposit type must be fixed or percentage."
+        )
     if amount is None:
         raise DepositError("not_positive", "The deposit amount must be positive.")
     if isinstance(amount, bool) or not isinstance(amount, (int, float)):

@@ -35,7 +35,8 @@ def display_serial(name, limit=40):
     """A safe rendering of a (possibly hostile) serial for an error message:
     invisible and control characters shown as ``\\uXXXX``, cut at ``limit``."""
     shown = "".join(
-        char if unicodedata.category(char)[0] not in "CZ" or char == " "
+        char
+        if unicodedata.category(char)[0] not in "CZ" or char == " "
         else f"\\u{ord(char):04x}"
         for char in str(name)[:limit]
     )
@@ -148,9 +149,8 @@ def parse_serial_entry(
         raise SerialEntryError("empty", "Enter at least one serial number.")
     keys = [serial_key(serial, case_insensitive) for serial in serials]
     duplicate_keys = set(find_duplicates(keys))
-    duplicates = list(
-        dict.fromkeys(s for s, k in zip(serials, keys) if k in duplicate_keys)
-    )
+    pairs = zip(serials, keys, strict=True)
+    duplicates = list(dict.fromkeys(s for s, k in pairs if k in duplicate_keys))
     if duplicates:
         raise SerialEntryError(
             "duplicate",

@@ -19,3 +19,14 @@ def neutralize_cell(value):
 def neutralize_row(row):
     """Return a copy of ``row`` with every cell neutralized."""
     return [neutralize_cell(value) for value in row]
+
+
+def unneutralize_cell(value):
+    """Undo :func:`neutralize_cell` on a cell read back from an exported sheet."""
+    if (
+        isinstance(value, str)
+        and value.startswith("'")
+        and value[1:].startswith(FORMULA_STARTS)
+    ):
+        return value[1:]
+    return value

@@ -2,4 +2,5 @@ from . import serial_procurement_deposit_wizard
 from . import serial_procurement_serial_entry_wizard
 from . import serial_procurement_correct_serial_wizard
 from . import serial_procurement_add_serials_wizard
+from . import serial_procurement_count_sheet_check
 from . import serial_procurement_count_sheet_wizard

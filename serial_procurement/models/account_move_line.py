@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import Counter
 
-from odoo import Command, _, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -26,6 +26,23 @@ class AccountMoveLine(models.Model):
         "by commas or new lines. Only a Serial Procurement Manager may enter them; "
         "they are created when the invoice is posted and flagged to investigate.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._serial_check_typed_serials(vals.get("new_serial_names"))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._serial_check_typed_serials(vals.get("new_serial_names"))
+        return super().write(vals)
+
+    @api.model
+    def _serial_check_typed_serials(self, text):
+        """Typed serials are checked when typed (a NUL byte never reaches the
+        database), and created when the invoice is posted."""
+        if text:
+            self.env["stock.lot"]._serial_parse_entry(text)
 
     def action_view_serial_history(self):
         """Open the Serial History of this line's serial (the list for several)."""

@@ -24,8 +24,10 @@ class SerialProcurementInputGuard(models.AbstractModel):
                 continue
             if field.type in ("float", "monetary", "integer") and value is not False:
                 self._serial_check_number_input(field, value)
-            elif field.type == "selection" and value is not False:
+            elif field.type == "selection" and (value is not False or field.required):
                 self._serial_check_selection_input(field, value)
+            elif field.type in ("char", "text") and isinstance(value, str):
+                self._serial_check_text_input(field, value)
 
     @api.model
     def _serial_check_number_input(self, field, value):
@@ -42,6 +44,17 @@ class SerialProcurementInputGuard(models.AbstractModel):
                     max=f"{maximum:g}",
                 )
             ) from error
+
+    @api.model
+    def _serial_check_text_input(self, field, value):
+        """NUL never reaches the database (PostgreSQL refuses it)."""
+        if "\x00" in value:
+            raise UserError(
+                self.env._(
+                    "%(field)s contains a control character (U+0000).",
+                    field=field._description_string(self.env),
+                )
+            )
 
     @api.model
     def _serial_check_selection_input(self, field, value):

@@ -55,3 +55,8 @@ def spreadsheet():
 @pytest.fixture(scope="session")
 def input_checks():
     return load_pure_module("tools/input_checks.py", "sp_input_checks")
+
+
+SCRIPTS = REPO / "scripts"
+if str(SCRIPTS) not in sys.path:
+    sys.path.insert(0, str(SCRIPTS))

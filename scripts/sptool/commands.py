@@ -1,0 +1,205 @@
+"""The commands behind `make run`, `make test`, `make test-hostfree`, `make bench`,
+`make bench-enquiry`, `make host` and `make clean-host`."""
+
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+
+from . import database
+from .host import get_odoo, host_mode
+from .layers import layer_hostfree, layer_odoo, skipped_tests, summary
+from .layout import ADDON, REPO, VAR, cache_root, repo_addons
+from .output import Failure, say, step
+from .system import ensure_postgres, ensure_system_packages
+
+# A skipped test whose reason matches this means a part the set-up should have
+# installed is missing: with SP_REQUIRE_ODOO=1 (CI) that fails the run.
+MISSING_PART_SKIP = re.compile(r"not installed|websocket|chrom|browser", re.IGNORECASE)
+
+
+def prepare_run_db(odoo, db):
+    """The `make run` database: created with demo data and every repository addon
+    on first use, upgraded when the addons' source (or the Odoo) changed."""
+    addons = repo_addons()
+    state = database.module_state(db, ADDON) if database.db_exists(db) else None
+    fingerprint = database.addon_fingerprint(odoo)
+    if state == "installed":
+        step(f"reusing database {db} ({ADDON} installed)")
+        missing = [a for a in addons if database.module_state(db, a) != "installed"]
+        if missing or database.stored_fingerprint(db) != fingerprint:
+            args = ["-d", db, "-u", ADDON, "--stop-after-init", "--no-http"]
+            if missing:
+                args[3:3] = ["-i", ",".join(missing)]
+            database.odoo_step(
+                odoo,
+                args,
+                f"run-upgrade-{db}.log",
+                f"upgrading {db}: the addons' source changed since the last run",
+                strict=False,
+            )
+    else:
+        what = (
+            f"installing {', '.join(addons)} into the existing database {db}"
+            if database.db_exists(db)
+            else f"creating database {db} with demo data and {', '.join(addons)}"
+        )
+        database.odoo_step(
+            odoo,
+            ["-d", db, "-i", ",".join(addons), "--stop-after-init", "--no-http"],
+            f"run-init-{db}.log",
+            what,
+            strict=False,
+        )
+        state = database.module_state(db, ADDON)
+        if state != "installed":
+            raise Failure(f"{ADDON} is not installed in {db} (state: {state}).")
+    database.store_fingerprint(db, fingerprint)
+
+
+def cmd_run(argv):
+    init_only = "--init-only" in argv or os.environ.get("SP_RUN_INIT_ONLY") == "1"
+    odoo = get_odoo()
+    ensure_system_packages(("server",))
+    ensure_postgres()
+    db = os.environ.get("SP_DB", ADDON)
+    prepare_run_db(odoo, db)
+    if init_only:
+        step(f"database {db} ready (init only, not serving)")
+        return 0
+    port = os.environ.get("SP_HTTP_PORT", "8069")
+    step(f"serving {db} on http://localhost:{port} (login admin / admin; Ctrl-C stops)")
+    cmd = odoo.cmd("-d", db, "--http-port", port, f"--db-filter=^{re.escape(db)}$")
+    sys.stdout.flush()
+    os.execvpe(cmd[0], cmd, odoo.env())
+    return 0
+
+
+def report(results, odoo_required, odoo_error):
+    say()
+    say("=" * 78)
+    failed = False
+    for layer, rc, counts, junit, seconds in results:
+        say(summary(layer, counts, rc))
+        say(f"    ({layer} layer took {seconds:.0f} s)")
+        failed = failed or rc != 0
+        for name, why in skipped_tests(junit) if junit else []:
+            say(f"    skipped {name}: {why}")
+            if odoo_required and MISSING_PART_SKIP.search(why):
+                say(
+                    "    !! a skip for a missing part fails the run (SP_REQUIRE_ODOO=1)"
+                )
+                failed = True
+    if odoo_error:
+        say("odoo: 0 passed, 1 failed (the Odoo layer could not run)")
+        say(f"    {odoo_error}")
+        failed = True
+    say("=" * 78)
+    return 1 if failed else 0
+
+
+def cmd_test(argv):
+    hostfree_only = "--hostfree-only" in argv
+    odoo_required = os.environ.get("SP_REQUIRE_ODOO") == "1"
+    results, odoo, odoo_error = [], None, None
+    if not hostfree_only:
+        try:
+            odoo = get_odoo()
+        except Failure as exc:
+            odoo_error = str(exc)
+            say(f"ERROR: {exc}")
+    with tempfile.TemporaryDirectory(prefix="sp_test_") as tmp:
+        started = time.monotonic()
+        rc, counts, junit = layer_hostfree(odoo, tmp)
+        results.append(("host-free", rc, counts, junit, time.monotonic() - started))
+        if odoo:
+            started = time.monotonic()
+            rc, counts, junit = layer_odoo(odoo, tmp)
+            results.append(("odoo", rc, counts, junit, time.monotonic() - started))
+        code = report(results, odoo_required, odoo_error)
+    if hostfree_only:
+        say("odoo: NOT RUN (make test-hostfree: the host-free layer only, by request)")
+    return code
+
+
+def cmd_bench(argv, script="bench_receipt.py", db=None):
+    odoo = get_odoo()
+    ensure_system_packages(("server",))
+    ensure_postgres()
+    db = db or os.environ.get("SP_DB", ADDON)
+    prepare_run_db(odoo, db)
+    cmd = [odoo.python, str(REPO / "benchmarks" / script), "--database", db, *argv]
+    step(f"{script} on {db}")
+    sys.stdout.flush()
+    os.execvpe(cmd[0], cmd, odoo.env())
+    return 0
+
+
+def cmd_bench_enquiry(argv):
+    return cmd_bench(
+        argv, "bench_enquiry.py", os.environ.get("SP_BENCH_DB", "sp_bench_enquiry")
+    )
+
+
+def cmd_host(_argv):
+    """Print the python of the Odoo the commands use (building it if needed)."""
+    odoo = get_odoo()
+    print(odoo.python)
+    return 0
+
+
+def cmd_clean_host(_argv):
+    """Remove the bootstrapped hosts, the test templates and var/."""
+    root = cache_root()
+    if root.exists():
+        step(f"removing {root}")
+        shutil.rmtree(root)
+    try:
+        ensure_postgres()
+        database.drop_templates()
+    except Failure as exc:
+        say(f"    (test templates not dropped: {exc})")
+    if VAR.exists():
+        step(f"removing {VAR}")
+        shutil.rmtree(VAR)
+    say(
+        "The run database (SP_DB, default serial_procurement) is kept; drop it with "
+        "`dropdb serial_procurement` if you want it gone."
+    )
+    return 0
+
+
+COMMANDS = {
+    "run": cmd_run,
+    "test": cmd_test,
+    "bench": cmd_bench,
+    "bench-enquiry": cmd_bench_enquiry,
+    "host": cmd_host,
+    "clean-host": cmd_clean_host,
+}
+
+USAGE = """usage: python3 scripts/sp.py COMMAND [ARGS]
+
+  run [--init-only]     make run: prepare the demo database, serve on :8069
+  test [--hostfree-only] make test / make test-hostfree
+  bench [ARGS]          make bench (ARGS go to benchmarks/bench_receipt.py)
+  bench-enquiry [ARGS]  make bench-enquiry
+  host                  print the python of the Odoo 18 used (installs it if needed)
+  clean-host            remove the cached Odoo host(s), test templates and var/
+"""
+
+
+def main(argv):
+    if not argv or argv[0] not in COMMANDS:
+        say(USAGE)
+        return 2
+    try:
+        host_mode()
+        return COMMANDS[argv[0]](argv[1:])
+    except Failure as exc:
+        print(f"ERROR: {exc}", file=sys.stderr, flush=True)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130

@@ -10,3 +10,4 @@ from . import test_stock_operations
 from . import test_expiry
 from . import test_reports
 from . import test_settings
+from . import test_hostile_catalogue

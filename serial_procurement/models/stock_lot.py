@@ -364,8 +364,9 @@ class StockLot(models.Model):
         return True
 
     def init(self):
-        super().init()
+        res = super().init()
         self._serial_create_unique_index()
+        return res
 
     @api.model_create_multi
     def create(self, vals_list):

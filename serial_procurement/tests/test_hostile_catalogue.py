@@ -137,7 +137,7 @@ class TestHostileCatalogue(SerialProcurementCase):
                 outcome = "accepted"
                 raise Rollback()
         except Rollback:
-            pass
+            _logger.debug("case %s: %s", name, outcome)
         except Exception as error:  # noqa: BLE001 - a raw error is the finding
             outcome = f"raw {type(error).__name__}: {str(error)[:200]}"
         self.env.invalidate_all()

@@ -38,6 +38,11 @@ class StockMoveLine(models.Model):
         for vals in vals_list:
             if vals.get("lot_name"):
                 vals["lot_name"] = Lot._serial_clean_name(vals["lot_name"])
+            if vals.get("ticket_id") and vals.get("move_id"):
+                self._serial_check_ticket_company_of(
+                    self.env["helpdesk.ticket"].browse(vals["ticket_id"]),
+                    self.env["stock.move"].browse(vals["move_id"]).company_id,
+                )
         return super().create(vals_list)
 
     def write(self, vals):
@@ -51,17 +56,19 @@ class StockMoveLine(models.Model):
     @api.constrains("ticket_id", "company_id")
     def _check_ticket_company(self):
         for line in self.filtered("ticket_id"):
-            if line.ticket_id.company_id not in (line.company_id, False) and (
-                line.ticket_id.company_id
-            ):
-                raise ValidationError(
-                    _(
-                        "The ticket %(ticket)s belongs to another company than the "
-                        "transfer %(transfer)s.",
-                        ticket=line.ticket_id.sudo().display_name,
-                        transfer=line.reference or line.move_id.name,
-                    )
+            self._serial_check_ticket_company_of(line.ticket_id, line.company_id)
+
+    @api.model
+    def _serial_check_ticket_company_of(self, ticket, company):
+        """A serial is received onto a ticket of the transfer's company only."""
+        if ticket.company_id and company and ticket.company_id != company:
+            raise ValidationError(
+                _(
+                    "The ticket %(ticket)s belongs to another company than the "
+                    "transfer.",
+                    ticket=ticket.sudo().display_name,
                 )
+            )
 
     def _prepare_new_lot_vals(self):
         vals = super()._prepare_new_lot_vals()

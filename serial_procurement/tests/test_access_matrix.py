@@ -43,8 +43,9 @@ class TestAccessMatrix(SerialProcurementCase):
             for login, (groups, _allowed) in MATRIX.items()
         }
 
-    def _ready_ticket(self):
+    def _ready_ticket(self, user):
         order = self._create_quotation([(self.firewall, 1)])
+        order.user_id = user  # a salesman reads his own estimates
         ticket = self._create_ticket(order)
         self._receive(self._purchase(ticket), self.firewall, f"AM-{ticket.id}")
         return ticket
@@ -68,7 +69,7 @@ class TestAccessMatrix(SerialProcurementCase):
         for login, (_groups, allowed) in MATRIX.items():
             user = self.users[login]
             with self.subTest(user=login):
-                ticket = self._ready_ticket()
+                ticket = self._ready_ticket(user)
                 if not allowed:
                     with self.assertRaises(AccessError):
                         ticket.with_user(user).action_make_invoice()

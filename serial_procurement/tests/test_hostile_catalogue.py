@@ -117,14 +117,17 @@ class TestHostileCatalogue(SerialProcurementCase):
         )
         return self.env.cr.fetchone()
 
-    def _run_case(self, name, action, pattern):
-        """Return (clean, reason) of one hostile input."""
-        before = self._state()
+    def _run_case(self, name, action, pattern, prepare=None):
+        """Return the outcome of one hostile input: ``clean`` when refused with
+        the expected message and nothing written. ``prepare`` builds what the
+        hostile user acts on (a draft invoice, a delivery) before measuring."""
         outcome = None
         try:
             with self.env.cr.savepoint():
+                prepared = prepare() if prepare else None
+                before = self._state()
                 try:
-                    action()
+                    action(prepared) if prepare else action()
                 except (UserError, ValidationError) as error:
                     message = str(error.args[0] if error.args else error)
                     if pattern.lower() not in message.lower():
@@ -149,8 +152,8 @@ class TestHostileCatalogue(SerialProcurementCase):
         env = self.env
         cases = []
 
-        def add(name, pattern, action):
-            cases.append((name, pattern, action))
+        def add(name, pattern, action, prepare=None):
+            cases.append((name, pattern, action, prepare))
 
         move_c = f["receipt_c"].move_ids
 
@@ -174,8 +177,7 @@ class TestHostileCatalogue(SerialProcurementCase):
                 }
             ).action_add()
 
-        def correct(new_name, lot=None):
-            lot = lot or self._adjust_in_stock("COR-SRC")
+        def correct(new_name, lot):
             env["serial.procurement.correct.serial.wizard"].create(
                 {"lot_id": lot.id, "new_name": new_name}
             ).action_correct()
@@ -186,7 +188,12 @@ class TestHostileCatalogue(SerialProcurementCase):
         for key, (value, pattern) in BAD_NAMES.items():
             add(f"receipt entry / {key}", pattern, lambda v=value: entry(v))
             add(f"add serials / {key}", pattern, lambda v=value: add_serials(v))
-            add(f"correct serial / {key}", pattern, lambda v=value: correct(v))
+            add(
+                f"correct serial / {key}",
+                pattern,
+                lambda lot, v=value: correct(v, lot),
+                lambda: self._adjust_in_stock("COR-SRC"),
+            )
             add(f"rename / {key}", pattern, lambda v=value: rename(v))
         add("rename / False", "must be text", lambda: rename(False))
         add("rename / None", "must be text", lambda: rename(None))
@@ -201,7 +208,8 @@ class TestHostileCatalogue(SerialProcurementCase):
             add(
                 f"invoice new serial / {key}",
                 pattern,
-                lambda v=value: self._invoice_new_serial(v),
+                lambda invoice, v=value: self._post_with_typed_serial(invoice, v),
+                self._manual_invoice,
             )
             add(
                 f"scrap new serial / {key}",
@@ -387,25 +395,30 @@ class TestHostileCatalogue(SerialProcurementCase):
             "already exist",
             lambda: add_serials("CAT-1"),
         )
+        post = lambda invoice: invoice.action_post()  # noqa: E731
         add(
             "invoice / serial already invoiced, lot_ids (F7)",
             "already invoiced",
-            lambda: self._manual_invoice(lots=f["lot_b"]).action_post(),
+            post,
+            lambda: self._manual_invoice(lots=f["lot_b"]),
         )
         add(
             "invoice / serial already invoiced, typed (F7)",
             "already invoiced",
-            lambda: self._manual_invoice(new_serial_names="CAT-B1").action_post(),
+            post,
+            lambda: self._manual_invoice(new_serial_names="CAT-B1"),
         )
         add(
             "invoice / same serial on two lines",
             "invoiced twice",
-            lambda: self._manual_invoice(lots=f["lot_a"], lines=2).action_post(),
+            post,
+            lambda: self._manual_invoice(lots=f["lot_a"], lines=2),
         )
         add(
             "delivery / ticket-reserved serial to another customer (F3)",
             "reserved for another ticket",
-            lambda: self._deliver(f["lot_a"], self.customer_b),
+            lambda picking: picking.with_context(skip_backorder=True).button_validate(),
+            lambda: self._delivery(f["lot_a"], self.customer_b),
         )
         add(
             "release / serial by a plain user",
@@ -525,8 +538,9 @@ class TestHostileCatalogue(SerialProcurementCase):
             }
         )
 
-    def _invoice_new_serial(self, name):
-        self._manual_invoice(new_serial_names=name).action_post()
+    def _post_with_typed_serial(self, invoice, name):
+        invoice.invoice_line_ids.new_serial_names = name
+        invoice.action_post()
 
     def _scrap_new_serial(self, name):
         scrap = self.env["stock.scrap"].create(
@@ -539,7 +553,7 @@ class TestHostileCatalogue(SerialProcurementCase):
         )
         scrap.action_validate()
 
-    def _deliver(self, lot, partner):
+    def _delivery(self, lot, partner):
         # The hostile inventory user first frees the serial from the ticket's
         # own delivery, then puts it on another customer's delivery.
         lot.sale_order_id.picking_ids.filtered(
@@ -584,7 +598,7 @@ class TestHostileCatalogue(SerialProcurementCase):
             }
         )
         move.picked = True
-        picking.with_context(skip_backorder=True).button_validate()
+        return picking
 
     def _close(self, ticket):
         ticket.stage_id.closed = True
@@ -599,8 +613,8 @@ class TestHostileCatalogue(SerialProcurementCase):
         f = self._fixture()
         self.assertTrue(f["lot_a"].ticket_id and f["lot_b"].customer_invoice_line_id)
         results = {}
-        for name, pattern, action in self._cases(f):
-            results[name] = self._run_case(name, action, pattern)
+        for name, pattern, action, prepare in self._cases(f):
+            results[name] = self._run_case(name, action, pattern, prepare)
         failures = {k: v for k, v in results.items() if v != "clean"}
         _logger.info(
             "Hostile catalogue: %s tried, %s clean",

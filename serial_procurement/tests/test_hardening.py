@@ -167,7 +167,8 @@ class TestHardening(SerialProcurementCase):
     # ------------------------------------------------------------ count sheet
 
     def test_export_neutralises_formulas(self):
-        self._add('=HYPERLINK("http://evil","x")')
+        # (a comma separates serials when typed: the formula comes by a rename)
+        self._add("F-1").name = '=HYPERLINK("http://evil","x")'
         self._add("+SUM(1)")
         for file_format in ("csv", "xlsx"):
             wizard = self.env["serial.procurement.count.sheet.wizard"].create(

@@ -11,9 +11,10 @@ move), then times:
 - check: ``action_check()``, every row checked, nothing written;
 - import: ``action_import()``, the whole sheet in one call, applied in slices of
   ``SLICE_SIZE`` rows (flushed and cache cleared between slices);
-- slice: the mean time of one ``import_count_slice()`` call, the unit of work
-  a background job runs (sizes above ``--max-import`` are imported this way
-  only: one request per slice, never one request for the whole sheet).
+- slices: ``import_count_slice()`` calls, the unit of work a background job
+  runs (sizes above ``--max-import`` are imported this way only: one request
+  per slice, never one request for the whole sheet); ``--max-slices N`` times
+  the first N slices only and projects the whole sheet from their mean.
 
 and prints seconds, SQL queries and ms per row.
 
@@ -79,7 +80,7 @@ def report(size, label, elapsed, queries, rows):
     )
 
 
-def bench_size(env, size, max_import, slice_size):
+def bench_size(env, size, max_import, slice_size, max_slices=0):
     wizard = make_sheet(env, size, f"{size}")
     elapsed, queries, _res = timed(env, wizard.action_check)
     report(size, "check", elapsed, queries, size)
@@ -94,16 +95,20 @@ def bench_size(env, size, max_import, slice_size):
         elapsed, queries, done = timed(
             env, lambda offset=offset: wizard.import_count_slice(offset, slice_size)
         )
-        if not done:
+        if not done or (max_slices and slices >= max_slices):
             break
         total_time += elapsed
         total_queries += queries
         slices += 1
         offset += done
-    report(size, "slices", total_time, total_queries, size)
+    rows = min(size, slices * slice_size)
+    report(size, "slices", total_time, total_queries, rows)
+    projected = total_time / slices * -(-size // slice_size)
     print(
-        f"{'':>8} {slices} slices of {slice_size} rows: "
-        f"{total_time / slices:.2f} s per slice (one request each)"
+        f"{'':>8} {slices} slices of {slice_size} rows timed: "
+        f"{total_time / slices:.2f} s per slice (one request each); "
+        f"whole sheet {projected:.0f} s in {-(-size // slice_size)} slices"
+        + (" (projected)" if rows < size else "")
     )
 
 
@@ -114,6 +119,13 @@ def main():
     )
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--max-import", type=int, default=10000)
+    parser.add_argument(
+        "--max-slices",
+        type=int,
+        default=0,
+        help="above --max-import, time only this many slices and project the "
+        "total from their mean (0: all slices)",
+    )
     args = parser.parse_args()
     try:
         import odoo
@@ -139,7 +151,9 @@ def main():
         env = api.Environment(cr, SUPERUSER_ID, {})
         make_sheet(env, 3, "warm").action_import()
         for size in sizes:
-            bench_size(env, size, args.max_import, wizard_module.SLICE_SIZE)
+            bench_size(
+                env, size, args.max_import, wizard_module.SLICE_SIZE, args.max_slices
+            )
         cr.rollback()
 
 

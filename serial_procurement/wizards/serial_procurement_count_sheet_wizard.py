@@ -189,7 +189,10 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
 
     def _apply_counts(self, parsed):
         """Set the counted quantities of ``parsed`` rows and apply the
-        differences, with a few queries for the whole slice."""
+        differences, with a few queries for the whole slice: counts of existing
+        quants through core's ``_apply_inventory``; units counted where no quant
+        exists yet (new serials) straight as the inventory moves core would make,
+        without creating the quants first."""
         new_lots = self._create_missing_lots(parsed)
         Quant = self.env["stock.quant"].with_context(
             inventory_mode=True, **BULK_CONTEXT
@@ -207,29 +210,38 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
             ]
         )
         by_key = {(q.product_id.id, q.location_id.id, q.lot_id.id): q for q in existing}
-        by_qty, to_create = {}, []
+        by_qty, new_moves = {}, []
         for product, location, lot, qty in rows:
             quant = by_key.get((product.id, location.id, lot.id or False))
             if quant:
                 by_qty.setdefault(qty, []).append(quant.id)
             elif qty:
-                to_create.append(
-                    {
-                        "product_id": product.id,
-                        "location_id": location.id,
-                        "lot_id": lot.id or False,
-                        "inventory_quantity": qty,
-                    }
-                )
+                new_moves.append(self._inventory_move_vals(product, location, lot, qty))
         for qty, ids in by_qty.items():
             Quant.browse(ids).write({"inventory_quantity": qty})
-        quant_ids = [qid for ids in by_qty.values() for qid in ids]
-        quants = Quant.browse(quant_ids) | Quant.create(to_create)
+        quants = Quant.browse([qid for ids in by_qty.values() for qid in ids])
         changed = quants.filtered(lambda q: q.inventory_diff_quantity)
         changed._apply_inventory()
         (quants - changed).write({"inventory_quantity_set": False})
         changed.inventory_quantity_set = False
+        if new_moves:
+            moves = (
+                self.env["stock.move"]
+                .with_context(inventory_mode=False, **BULK_CONTEXT)
+                .create(new_moves)
+            )
+            moves._action_done()
+            moves.location_dest_id.write({"last_inventory_date": fields.Date.today()})
         return len(rows)
+
+    def _inventory_move_vals(self, product, location, lot, qty):
+        """The values of the inventory move core makes for a counted quant
+        (``stock.quant._get_inventory_move_values``), from an unsaved quant."""
+        quant = self.env["stock.quant"].new(
+            {"product_id": product.id, "location_id": location.id, "lot_id": lot.id}
+        )
+        inventory = product.with_company(location.company_id).property_stock_inventory
+        return quant._get_inventory_move_values(qty, inventory, location)
 
     def action_check(self):
         """Check the whole sheet without writing anything; return its row count."""

@@ -35,13 +35,14 @@ class SerialProcurementInputGuard(models.AbstractModel):
         try:
             input_checks.check_number(value, maximum=maximum, allow_negative=True)
         except input_checks.NumberError as error:
+            shown_max = "%g" % maximum
             raise UserError(
                 self.env._(
                     "%(field)s: %(value)s is not an accepted number (a finite "
                     "number up to %(max)s is expected).",
                     field=field._description_string(self.env),
                     value=str(value)[:40],
-                    max=f"{maximum:g}",
+                    max=shown_max,
                 )
             ) from error
 

@@ -61,6 +61,24 @@ class TestHardening(SerialProcurementCase):
             self._add("EXIST1 ")
         lot.name = "  RENAMED\u00a0"
         self.assertEqual(lot.name, "RENAMED")
+        # typed into a receipt line's serial field
+        order = self._create_quotation([(self.firewall, 1)])
+        move = self._purchase(self._create_ticket(order)).picking_ids.move_ids
+        line = self.env["stock.move.line"].create(
+            {
+                "move_id": move.id,
+                "picking_id": move.picking_id.id,
+                "product_id": self.firewall.id,
+                "product_uom_id": self.firewall.uom_id.id,
+                "location_id": move.location_id.id,
+                "location_dest_id": move.location_dest_id.id,
+                "lot_name": " EXIST2 ",
+                "quantity": 1,
+            }
+        )
+        self.assertEqual(line.lot_name, "EXIST2")
+        line.lot_name = "EXIST3\t"
+        self.assertEqual(line.lot_name, "EXIST3")
 
     def test_case_insensitive_setting(self):
         self._add("fw1")

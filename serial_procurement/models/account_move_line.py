@@ -5,6 +5,8 @@ from collections import Counter
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import serial_parser
+
 
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
@@ -39,10 +41,15 @@ class AccountMoveLine(models.Model):
 
     @api.model
     def _serial_check_typed_serials(self, text):
-        """Typed serials are checked when typed (a NUL byte never reaches the
-        database), and created when the invoice is posted."""
-        if text:
-            self.env["stock.lot"]._serial_parse_entry(text)
+        """Each typed serial is checked when typed (a NUL byte never reaches the
+        database); the entry as a whole (duplicates) when the invoice is posted,
+        where the serials are created."""
+        if not text:
+            return
+        if not isinstance(text, str):
+            raise UserError(_("A serial number must be text."))
+        for name in serial_parser.split_serials(text):
+            self.env["stock.lot"]._serial_clean_name(name)
 
     def action_view_serial_history(self):
         """Open the Serial History of this line's serial (the list for several)."""

@@ -13,7 +13,7 @@ from .serial_procurement_count_sheet_check import HEADER, counted_not_zero
 
 # Rows applied per slice: flushed and the cache cleared between slices, so the
 # cost per row stays flat; a background job imports one slice per call.
-SLICE_SIZE = 2000
+SLICE_SIZE = 1000
 # Bulk creation of serials and counts: no chatter message per record.
 BULK_CONTEXT = {
     "tracking_disable": True,

@@ -175,3 +175,29 @@ def test_real_repository_layout():
     assert layout.repo_addons()[0] == "serial_procurement"
     assert "helpdesk_mgmt" in layout.external_depends()
     assert os.path.isfile(layout.REPO / "scripts" / "sp.py")
+
+
+def test_stale_var_from_another_host_is_dropped(tmp_path, monkeypatch, capsys):
+    from sptool import host
+
+    var = tmp_path / "var"
+    monkeypatch.setattr(host, "VAR", var)
+
+    class FakeOdoo:
+        python = "/old/venv/bin/python"
+        info = {"root": "/cache/odoo-18.0-aaaa/src"}
+
+    host.forget_stale_var(FakeOdoo)
+    (var / "found-host.json").write_text("{}")
+    (var / "venv-hostfree").mkdir()
+    (var / "log").mkdir()
+    host.forget_stale_var(FakeOdoo)  # same host: nothing dropped
+    assert (var / "found-host.json").exists()
+    FakeOdoo.info = {"root": "/cache/odoo-18.0-bbbb/src"}
+    host.forget_stale_var(FakeOdoo)
+    assert not (var / "found-host.json").exists()
+    assert not (var / "venv-hostfree").exists()
+    assert (var / "log").is_dir()
+    assert "var/ was made for the Odoo at /cache/odoo-18.0-aaaa/src" in (
+        capsys.readouterr().out
+    )

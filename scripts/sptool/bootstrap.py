@@ -189,7 +189,19 @@ class Host:
         self.save_meta(extra_stamp=self.extra_stamp())
 
     def odoo(self):
-        found = probe(str(self.python), None, f"bootstrapped from {self.archive_path}")
+        """The host's Odoo; probed (``import odoo``) once per change of its stamps."""
+        origin = f"bootstrapped from {self.archive_path}"
+        meta = self.meta()
+        stamps = [meta.get("base_stamp"), meta.get("extra_stamp")]
+        cached = meta.get("probe")
+        if cached and cached.get("stamps") == stamps and self.python.exists():
+            return Odoo(str(self.python), None, cached["info"], origin)
+        found = self.probe_odoo(origin)
+        self.save_meta(probe={"stamps": stamps, "info": found.info})
+        return found
+
+    def probe_odoo(self, origin):
+        found = probe(str(self.python), None, origin)
         if not isinstance(found, Odoo):
             raise Failure(f"The bootstrapped host does not import Odoo: {found}")
         if Path(found.info["root"]).resolve() != self.src.resolve():

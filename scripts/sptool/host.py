@@ -8,6 +8,7 @@ always tests the same Odoo and always exercises the bootstrap).
 
 import json
 import os
+import shutil
 
 from . import bootstrap
 from .discovery import NO_ODOO_HELP, find_odoo
@@ -28,6 +29,7 @@ def get_odoo():
         odoo, tried = find_odoo()
         if odoo:
             step(odoo.describe())
+            forget_stale_var(odoo)
             ensure_requirements(odoo)
             return odoo
         if os.environ.get("ODOO_BIN") or os.environ.get("ODOO_SRC"):
@@ -35,7 +37,30 @@ def get_odoo():
         step("no existing Odoo 18 found (" + "; ".join(tried) + ")")
     odoo = bootstrap.bootstrap()
     step(odoo.describe())
+    forget_stale_var(odoo)
     return odoo
+
+
+def forget_stale_var(odoo):
+    """var/ remembers the Odoo it was made for; made for another one (an older
+    archive, a removed host), its generated state is dropped, and it says so."""
+    marker = VAR / "host.json"
+    current = {"root": odoo.info["root"], "python": odoo.python}
+    try:
+        previous = json.loads(marker.read_text())
+    except (OSError, ValueError):
+        previous = None
+    if previous and previous != current:
+        say(
+            f"    var/ was made for the Odoo at {previous.get('root')}; now "
+            f"{current['root']}: its generated configs, stamps and host-free venv "
+            "are dropped (logs kept)"
+        )
+        for name in ("found-host.json", "odoo-initdb.conf"):
+            (VAR / name).unlink(missing_ok=True)
+        shutil.rmtree(VAR / "venv-hostfree", ignore_errors=True)
+    VAR.mkdir(parents=True, exist_ok=True)
+    marker.write_text(json.dumps(current))
 
 
 def pip_into(python, env, args):

@@ -11,6 +11,7 @@ from . import sale_advance_payment_inv
 from . import purchase_order
 from . import purchase_order_line
 from . import stock_lot
+from . import stock_quant
 from . import stock_move
 from . import stock_move_line
 from . import stock_picking

@@ -8,6 +8,7 @@ import csv
 import io
 
 import openpyxl
+import psycopg2
 
 from odoo import Command
 from odoo.exceptions import UserError
@@ -254,3 +255,29 @@ class TestHardening(SerialProcurementCase):
         message = str(info.exception)
         self.assertNotIn(warehouse_b.lot_stock_id.complete_name, message)
         self.assertIn("another company", message)
+
+    # ------------------------------------------------------------ one place
+
+    def _check_one_place_now(self):
+        self.env.flush_all()
+        self.env.cr.execute("SET CONSTRAINTS stock_quant_serial_one_place IMMEDIATE")
+        self.env.cr.execute("SET CONSTRAINTS stock_quant_serial_one_place DEFERRED")
+
+    def test_database_keeps_a_serial_in_one_place(self):
+        Quant = self.env["stock.quant"]
+        lot = self._add("ONE-1", self.stock_location)
+        self._check_one_place_now()  # opening stock in one place: fine
+        with self.assertRaisesRegex(psycopg2.errors.CheckViolation, "ONE-1"):
+            with self.env.cr.savepoint():
+                Quant._update_available_quantity(
+                    self.firewall, self.shelf, 1, lot_id=lot
+                )
+                self._check_one_place_now()
+        self.env.invalidate_all()
+        # Into the new place first, out of the old one next: fine at commit.
+        Quant._update_available_quantity(self.firewall, self.shelf, 1, lot_id=lot)
+        Quant._update_available_quantity(
+            self.firewall, self.stock_location, -1, lot_id=lot
+        )
+        self._check_one_place_now()
+        self.assertEqual(self._places(lot), self.shelf)

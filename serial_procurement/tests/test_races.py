@@ -20,6 +20,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, get_db_name, tagged
 
+from odoo.addons.serial_procurement.models.stock_quant import ONE_PLACE
+
 
 @tagged("post_install", "-at_install")
 class TestRaces(BaseCase):
@@ -57,6 +59,15 @@ class TestRaces(BaseCase):
                 journal.copy({"code": f"R{cls.tag[:4]}", "name": f"Race {cls.tag}"}).id,
             ]
             cls.company_id = company.id
+            stock = (
+                env["stock.warehouse"]
+                .search([("company_id", "=", company.id)], limit=1)
+                .lot_stock_id
+            )
+            shelf = env["stock.location"].create(
+                {"name": f"Race Shelf {cls.tag}", "location_id": stock.id}
+            )
+            cls.location_ids = [stock.id, shelf.id]
         cls.addClassCleanup(cls._cleanup)
 
     @classmethod
@@ -73,7 +84,11 @@ class TestRaces(BaseCase):
             ) | env["account.move"].search([("partner_id", "in", cls.partner_ids)])
             moves.filtered(lambda m: m.state == "posted").button_draft()
             moves.with_context(force_delete=True).unlink()
+            env.cr.execute(
+                "DELETE FROM stock_quant WHERE product_id = %s", [cls.product_id]
+            )
             env["stock.lot"].search([("product_id", "=", cls.product_id)]).unlink()
+            env["stock.location"].browse(cls.location_ids[1:]).unlink()
             env["account.journal"].browse(cls.journal_ids[1:]).unlink()
             env["product.product"].browse(cls.product_id).product_tmpl_id.unlink()
             env["res.partner"].browse(cls.partner_ids).unlink()
@@ -192,3 +207,44 @@ class TestRaces(BaseCase):
         with self._env() as env:
             states = env["account.move"].browse([inv1, inv2]).mapped("state")
             self.assertEqual(states, ["posted", "posted"])
+
+    # ------------------------------------------------------------------ F4
+
+    def _put_on_hand(self, env, lot_id, location_id):
+        env["stock.quant"]._update_available_quantity(
+            env["product.product"].browse(self.product_id),
+            env["stock.location"].browse(location_id),
+            1,
+            lot_id=env["stock.lot"].browse(lot_id),
+        )
+
+    def test_same_serial_put_in_two_places(self):
+        """Two users put serial RT-PLACE on hand, each in another location, at
+        the same moment (count sheets, receipts): the first commits; the
+        second's commit fails on the serial's row (serialization failure, which
+        Odoo retries) and its retry fails on the one-place rule."""
+        with self._env() as env:
+            lot_id = env["stock.lot"].create(self._lot_vals(f"RT-PLACE-{self.tag}")).id
+        stock_id, shelf_id = self.location_ids
+        with self._two_transactions() as (env1, env2):
+            self._put_on_hand(env1, lot_id, stock_id)
+            env1.cr.commit()
+            self._put_on_hand(env2, lot_id, shelf_id)
+            with self.assertRaises(errors.SerializationFailure):
+                env2.flush_all()
+                env2.cr.commit()
+            env2.cr.rollback()
+        with self._env() as env:  # Odoo's retry of the second request
+            self._put_on_hand(env, lot_id, shelf_id)
+            env.flush_all()
+            with self.assertRaisesRegex(errors.CheckViolation, "two places") as info:
+                env.cr.execute(f"SET CONSTRAINTS {ONE_PLACE} IMMEDIATE")
+            self.assertEqual(info.exception.diag.constraint_name, ONE_PLACE)
+            env.cr.rollback()
+        with self._env() as env:
+            env.cr.execute(
+                "SELECT location_id FROM stock_quant"
+                " WHERE lot_id = %s AND quantity > 0",
+                [lot_id],
+            )
+            self.assertEqual(env.cr.fetchall(), [(stock_id,)])

@@ -201,10 +201,16 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
             (product, location, lot or new_lots.get((serial, product.id), lot), qty)
             for product, location, serial, lot, qty in parsed
         ]
+        # Only the quants of this slice's serials (and untracked quants): the
+        # cost of a slice does not grow with the serials already on hand.
+        lot_ids = list({row[2].id for row in rows if row[2]})
         existing = Quant.search(
             [
                 ("product_id", "in", list({row[0].id for row in rows})),
                 ("location_id", "in", list({row[1].id for row in rows})),
+                "|",
+                ("lot_id", "in", lot_ids),
+                ("lot_id", "=", False),
                 ("package_id", "=", False),
                 ("owner_id", "=", False),
             ]

@@ -15,11 +15,8 @@ test:  ## host-free suite, then every addon's tests on Odoo 18 (installed if mis
 test-hostfree:  ## explicit opt-in: the host-free suite only (no PostgreSQL, no Odoo)
 	$(SP) test --hostfree-only
 
-lint:  ## ruff and pylint-odoo (OCA mandatory checks); runs both, fails if either does
-	@rc=0; \
-	ruff check --output-format=concise . || rc=1; \
-	pylint --rcfile=.pylintrc --load-plugins=pylint_odoo $$(ls -d serial_procurement*/) || rc=1; \
-	exit $$rc
+lint:  ## ruff (check, format) and pylint-odoo (OCA mandatory checks) from var/venv-lint
+	$(SP) lint
 
 bench:  ## receipt benchmark in the `make run` database, rolled back (ARGS=...)
 	$(SP) bench $(ARGS)
@@ -32,3 +29,55 @@ host:  ## print the python of the Odoo 18 the commands use (installs it if neede
 
 clean-host:  ## remove the cached Odoo host(s), the test templates and var/
 	$(SP) clean-host
+
+# ---- Packaging, generated docs, OCA checks, release (see README.md "Releasing") ----
+# Tools are pinned in scripts/tools-requirements.txt and live in var/venv-tools.
+TOOLS_VENV ?= var/venv-tools
+TOOLS_PY = $(TOOLS_VENV)/bin/python
+ADDONS = $(patsubst %/__manifest__.py,%,$(wildcard */__manifest__.py))
+
+.PHONY: tools pyproject dist readme readme-check check-oca release-notes screenshots test-wheel
+
+$(TOOLS_VENV)/.installed: scripts/tools-requirements.txt
+	$(PYTHON) -m venv $(TOOLS_VENV)
+	$(TOOLS_PY) -m pip install -q --disable-pip-version-check -r $<
+	touch $@
+
+tools: $(TOOLS_VENV)/.installed  ## the pinned packaging/docs tools in var/venv-tools
+
+pyproject: tools  ## write the whool pyproject.toml into every addon folder lacking one
+	$(TOOLS_VENV)/bin/whool init .
+
+dist: tools  ## build one wheel per addon (committed files only) into dist/
+	rm -rf dist && mkdir -p dist
+	for addon in $(ADDONS); do \
+	    $(TOOLS_PY) -m build --wheel --no-isolation --outdir dist $$addon || exit 1; \
+	done
+	ls -l dist
+
+readme: tools  ## write README.rst and static/description/index.html from readme/
+	$(TOOLS_PY) scripts/gen_readme.py
+
+readme-check: tools  ## exit 1 with a diff if a generated README/index.html is stale
+	$(TOOLS_PY) scripts/gen_readme.py --check
+
+check-oca: tools  ## oca-odoo-pre-commit-hooks (manifests, XML, .po) and manifestoo
+	$(TOOLS_VENV)/bin/oca-checks-odoo-module $(ADDONS)
+	$(TOOLS_VENV)/bin/oca-checks-po $(wildcard */i18n/*.po */i18n/*.pot)
+	$(TOOLS_VENV)/bin/whool init --exit-non-zero-on-changes .
+	@odoo_py=$$($(SP) host) || exit 1; odoo_py=$$(echo "$$odoo_py" | tail -n 1); \
+	m="$(TOOLS_VENV)/bin/manifestoo -d . --odoo-series 18.0 --addons-path-from-import-odoo --addons-path-python $$odoo_py"; \
+	echo "manifestoo: licenses, development status, dependencies (python: $$odoo_py)"; \
+	$$m check-licenses && $$m check-dev-status --default-dev-status=Beta && missing=$$($$m list-missing) || exit 1; \
+	if [ -n "$$missing" ]; then echo "manifestoo: dependencies not found: $$missing"; exit 1; fi
+
+release-notes: tools  ## ADDON=... VERSION=18.0.x.y.z: newsfragments -> readme/HISTORY.md
+	@test -n "$(ADDON)" -a -n "$(VERSION)" || { echo "usage: make release-notes ADDON=serial_procurement VERSION=18.0.1.1.0"; exit 2; }
+	$(TOOLS_VENV)/bin/towncrier build --config towncrier.toml --dir $(ADDON) --version $(VERSION) --yes
+	$(TOOLS_PY) scripts/gen_readme.py $(ADDON)
+
+screenshots:  ## pictures of the main screens into serial_procurement/static/description/
+	$(SP) screenshots
+
+test-wheel:  ## make test plus the wheel layer: addons built, pip-installed and tested as wheels
+	$(SP) test --wheel

@@ -4,11 +4,12 @@
     "name": "Serial Procurement",
     "summary": "Sell serialized hardware through tickets: deposit, purchase, "
     "receive by serial onto the ticket, invoice with serials and deposit deducted",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.3.0",
     "category": "Inventory/Inventory",
     "website": "https://github.com/serial-procurement/serial_procurement",
     "author": "serial_procurement contributors",
     "license": "AGPL-3",
+    "development_status": "Beta",
     "application": False,
     "installable": True,
     "depends": [
@@ -18,6 +19,7 @@
         "stock_account",
         "product_expiry",
         "helpdesk_mgmt",
+        "portal",
     ],
     "data": [
         "security/serial_procurement_security.xml",
@@ -39,6 +41,8 @@
         "report/serial_history_report.xml",
         "report/serial_procurement_sold_report_views.xml",
         "views/stock_scrap_views.xml",
+        "views/stock_lot_warranty_views.xml",
+        "views/stock_lot_portal_templates.xml",
     ],
     "assets": {
         "web.assets_tests": [

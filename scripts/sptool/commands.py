@@ -10,10 +10,19 @@ import time
 
 from . import database
 from .host import get_odoo, host_mode
-from .layers import layer_hostfree, layer_odoo, skipped_tests, summary
+from .layers import (
+    junit_counts,
+    layer_hostfree,
+    layer_odoo,
+    run_pytest,
+    skipped_tests,
+    summary,
+)
 from .layout import ADDON, REPO, VAR, cache_root, repo_addons
+from .lint import cmd_lint
 from .output import Failure, say, step
 from .system import ensure_postgres, ensure_system_packages
+from .wheel_layer import layer_wheel
 
 # A skipped test whose reason matches this means a part the set-up should have
 # installed is missing: with SP_REQUIRE_ODOO=1 (CI) that fails the run.
@@ -102,6 +111,8 @@ def report(results, odoo_required, odoo_error):
 
 def cmd_test(argv):
     hostfree_only = "--hostfree-only" in argv
+    # The wheel layer: addons built as wheels, installed and tested from them.
+    with_wheel = "--wheel" in argv or os.environ.get("SP_TEST_WHEEL") == "1"
     odoo_required = os.environ.get("SP_REQUIRE_ODOO") == "1"
     results, odoo, odoo_error = [], None, None
     if not hostfree_only:
@@ -118,10 +129,51 @@ def cmd_test(argv):
             started = time.monotonic()
             rc, counts, junit = layer_odoo(odoo, tmp)
             results.append(("odoo", rc, counts, junit, time.monotonic() - started))
+            if with_wheel:
+                started = time.monotonic()
+                rc, counts, junit = layer_wheel(odoo, tmp)
+                results.append(("wheel", rc, counts, junit, time.monotonic() - started))
         code = report(results, odoo_required, odoo_error)
     if hostfree_only:
         say("odoo: NOT RUN (make test-hostfree: the host-free layer only, by request)")
     return code
+
+
+def cmd_screenshots(_argv):
+    """Pictures of the main screens into static/description/ (readme/USAGE.md):
+    serial_procurement/tests/screenshots.py on the `make run` demo database (its
+    data is made in a transaction that is rolled back)."""
+    odoo = get_odoo()
+    ensure_system_packages(("server", "test"))
+    ensure_postgres()
+    db = os.environ.get("SP_DB", ADDON)
+    prepare_run_db(odoo, db)
+    out_dir = REPO / ADDON / "static" / "description"
+    step(f"taking screenshots on {db} into {out_dir.relative_to(REPO)}")
+    junit = VAR / "screenshots.xml"
+    rc = run_pytest(
+        odoo.python,
+        [
+            "-p",
+            "odoo",
+            "-p",
+            "no:cacheprovider",
+            f"{ADDON}/tests/screenshots.py",
+            f"--odoo-database={db}",
+            f"--odoo-addons-path={odoo.addons_path}",
+            "--odoo-http",
+            f"--odoo-extra=db-filter=^{re.escape(db)}$",
+            "-q",
+        ],
+        odoo.env({"SP_SCREENSHOTS_DIR": str(out_dir)}),
+        junit,
+    )
+    counts = junit_counts(junit)
+    say(summary("screenshots", counts, rc))
+    if rc == 0 and counts and counts[0] == 0:
+        say("!! no screenshot taken (the test was skipped)")
+        return 1
+    return rc
 
 
 def cmd_bench(argv, script="bench_receipt.py", db=None):
@@ -174,18 +226,22 @@ def cmd_clean_host(_argv):
 COMMANDS = {
     "run": cmd_run,
     "test": cmd_test,
+    "screenshots": cmd_screenshots,
     "bench": cmd_bench,
     "bench-enquiry": cmd_bench_enquiry,
     "host": cmd_host,
+    "lint": cmd_lint,
     "clean-host": cmd_clean_host,
 }
 
 USAGE = """usage: python3 scripts/sp.py COMMAND [ARGS]
 
   run [--init-only]     make run: prepare the demo database, serve on :8069
-  test [--hostfree-only] make test / make test-hostfree
+  test [--hostfree-only|--wheel]  make test / make test-hostfree / make test-wheel
+  screenshots           make screenshots: pictures of the main screens for the docs
   bench [ARGS]          make bench (ARGS go to benchmarks/bench_receipt.py)
   bench-enquiry [ARGS]  make bench-enquiry
+  lint                  ruff and pylint-odoo (var/venv-lint)
   host                  print the python of the Odoo 18 used (installs it if needed)
   clean-host            remove the cached Odoo host(s), test templates and var/
 """

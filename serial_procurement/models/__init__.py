@@ -5,6 +5,7 @@ from . import res_company
 from . import res_config_settings
 from . import product_template
 from . import helpdesk_ticket
+from . import helpdesk_ticket_service
 from . import sale_order
 from . import sale_order_line
 from . import sale_advance_payment_inv
@@ -12,6 +13,7 @@ from . import purchase_order
 from . import purchase_order_line
 from . import stock_lot
 from . import stock_quant
+from . import stock_lot_warranty
 from . import stock_move
 from . import stock_move_line
 from . import stock_picking

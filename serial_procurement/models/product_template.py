@@ -24,6 +24,27 @@ class ProductTemplate(models.Model):
         "delivered or invoiced, and its estimates go through a ticket.",
     )
 
+    vendor_warranty_months = fields.Integer(
+        string="Vendor Warranty (Months)",
+        tracking=True,
+        help="Warranty the vendor gives on each serial, counted from its receipt "
+        "date. 0: no vendor warranty.",
+    )
+    customer_warranty_months = fields.Integer(
+        string="Customer Warranty (Months)",
+        tracking=True,
+        help="Warranty given to the customer on each serial, counted from its "
+        "delivery or customer invoice date (the earlier). 0: no customer warranty.",
+    )
+
+    _sql_constraints = [
+        (
+            "serial_warranty_months_positive",
+            "CHECK(vendor_warranty_months >= 0 AND customer_warranty_months >= 0)",
+            "Warranty durations cannot be negative.",
+        ),
+    ]
+
     @api.depends("tracking")
     def _compute_serial_required_flags(self):
         """Switch both flags on when tracking becomes serial, off when untracked."""

@@ -15,3 +15,7 @@ from . import test_races
 from . import test_access_matrix
 from . import test_hardening
 from . import test_flow_properties
+from . import test_migration
+from . import test_after_sale_warranty
+from . import test_after_sale_service
+from . import test_after_sale_portal

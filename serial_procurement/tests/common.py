@@ -284,3 +284,95 @@ class SerialLifecycleCommon(TransactionCase):
         return self.env["stock.lot"].search_count(
             [("product_id", "=", (product or self.product).id)]
         )
+
+
+class SerialAfterSaleCommon(SerialLifecycleCommon):
+    """After the sale (issue #13): a product with 24 months of vendor warranty
+    and 12 months of customer warranty, a second customer, a contact of the
+    first customer, and helpers to receive and deliver serials."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product.write(
+            {"vendor_warranty_months": 24, "customer_warranty_months": 12}
+        )
+        cls.customer.is_company = True
+        cls.customer_contact = cls.env["res.partner"].create(
+            {"name": "Lifecycle Contact", "parent_id": cls.customer.id}
+        )
+        cls.other_customer = cls.env["res.partner"].create(
+            {"name": "Other Customer", "is_company": True}
+        )
+
+    @classmethod
+    def _move_serials(cls, picking_type, src, dest, partner, lots=None, names=None):
+        """Validate one transfer of ``lots`` (existing) or ``names`` (new)."""
+        count = len(lots) if lots else len(names)
+        picking = cls.env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
+                "location_id": src.id,
+                "location_dest_id": dest.id,
+                "partner_id": partner.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": cls.product.name,
+                            "product_id": cls.product.id,
+                            "product_uom_qty": count,
+                            "product_uom": cls.product.uom_id.id,
+                            "location_id": src.id,
+                            "location_dest_id": dest.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        move = picking.move_ids
+        move.move_line_ids.unlink()
+        specs = (
+            [{"lot_id": lot.id} for lot in lots]
+            if lots
+            else [{"lot_name": name} for name in names]
+        )
+        cls.env["stock.move.line"].create(
+            [
+                {
+                    "move_id": move.id,
+                    "picking_id": picking.id,
+                    "product_id": cls.product.id,
+                    "product_uom_id": cls.product.uom_id.id,
+                    "location_id": src.id,
+                    "location_dest_id": dest.id,
+                    "quantity": 1.0,
+                    **spec,
+                }
+                for spec in specs
+            ]
+        )
+        move.picked = True
+        picking.button_validate()
+        return picking
+
+    @classmethod
+    def _receive_serials(cls, names, vendor=None):
+        picking = cls._move_serials(
+            cls.warehouse.in_type_id,
+            cls.suppliers,
+            cls.stock,
+            vendor or cls.vendor,
+            names=names,
+        )
+        return picking.move_line_ids.lot_id
+
+    @classmethod
+    def _deliver_serials(cls, lots, customer=None):
+        return cls._move_serials(
+            cls.warehouse.out_type_id,
+            cls.stock,
+            cls.customers,
+            customer or cls.customer,
+            lots=lots,
+        )

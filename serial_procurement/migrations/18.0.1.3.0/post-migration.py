@@ -1,6 +1,6 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Issue #9: serial names become unique in the database.
+"""Issue #9 (18.0.1.3.0): serial names become unique in the database.
 
 ``stock.lot.init()`` creates the unique index of (product, company, name) at
 every install or upgrade; when existing serials break the rule it creates

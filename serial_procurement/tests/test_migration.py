@@ -1,0 +1,89 @@
+# Copyright 2026 serial_procurement contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The scripts of migrations/<version>/ run, through Odoo's own MigrationManager,
+on a database left by the previous version (simulated: the stored values are
+written back as that version left them)."""
+
+from pathlib import Path
+from types import SimpleNamespace
+
+from odoo.modules.migration import MigrationManager, load_script
+from odoo.tools import parse_version
+from odoo.tools.misc import file_path
+
+from .common import SerialProcurementCase
+
+ADDON = "serial_procurement"
+
+
+class TestMigration(SerialProcurementCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.manifest_version = cls.env["ir.module.module"].get_module_info(ADDON)[
+            "version"
+        ]
+
+    def _upgrade_from(self, installed_version, stage="post"):
+        """Run the ``stage`` scripts Odoo runs when upgrading from that version."""
+        package = SimpleNamespace(
+            name=ADDON,
+            state="to upgrade",
+            installed_version=installed_version,
+            data={"version": self.manifest_version},
+        )
+        MigrationManager(self.env.cr, [package]).migrate_module(package, stage)
+        self.env.invalidate_all()
+
+    def _stale_ticket(self):
+        """A ticket whose stored billing status is what an older rule left."""
+        order = self._create_quotation([(self.firewall, 1)])
+        ticket = self._create_ticket(order)
+        self._take_deposit(ticket, 100.0)
+        self.assertEqual(ticket.billing_status, "partial")
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE helpdesk_ticket SET billing_status = 'no' WHERE id = %s",
+            [ticket.id],
+        )
+        self.env.invalidate_all()
+        self.assertEqual(ticket.billing_status, "no", "stale value as stored")
+        return ticket
+
+    def test_01_every_migration_folder_is_reachable_by_the_manifest_version(self):
+        folders = sorted(
+            p.name
+            for p in Path(file_path(ADDON + "/migrations")).iterdir()
+            if p.is_dir()
+        )
+        self.assertIn("18.0.1.1.0", folders)
+        for folder in folders:
+            self.assertLessEqual(
+                parse_version(folder),
+                parse_version(self.manifest_version),
+                "migrations/%s would never run: bump the manifest version" % folder,
+            )
+
+    def test_02_upgrade_from_18_0_1_0_0_recomputes_stored_billing_status(self):
+        ticket = self._stale_ticket()
+        no_estimate = self.env["helpdesk.ticket"].create(
+            {"name": "No estimate", "description": "A ticket without an estimate"}
+        )
+        self._upgrade_from("18.0.1.0.0")
+        self.assertEqual(ticket.billing_status, "partial", "recomputed")
+        self.assertEqual(no_estimate.billing_status, "no")
+
+    def test_03_no_script_runs_when_already_at_18_0_1_1_0(self):
+        ticket = self._stale_ticket()
+        self._upgrade_from("18.0.1.1.0")
+        self.assertEqual(ticket.billing_status, "no", "not run twice")
+
+    def test_04_recompute_counts_the_records_of_its_domain(self):
+        self._stale_ticket()
+        script = file_path(ADDON + "/migrations/18.0.1.1.0/post-migrate.py")
+        module = load_script(script, "sp_post_migrate_18_0_1_1_0")
+        expected = self.env["helpdesk.ticket"].search_count(
+            [("sale_order_id", "!=", False)]
+        )
+        counts = module.recompute_stored_fields(self.env)
+        self.assertEqual(counts, {"helpdesk.ticket": expected})

@@ -1,3 +1,5 @@
 # Pure-Python helpers: no Odoo import here, so the host-free suite can load them.
 from . import serial_parser
 from . import billing
+from . import spreadsheet
+from . import input_checks

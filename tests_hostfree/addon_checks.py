@@ -332,9 +332,12 @@ def check_views(addon):
                 continue
             model = model_node.text.strip()
             entry = models_.get(model)
-            if not entry or not entry["defined"] or entry["mixins"]:
+            if not entry or not entry["defined"]:
                 continue
-            known = entry["fields"] | MAGIC_FIELDS
+            known = _fields_with_addon_mixins(models_, model)
+            if known is None:  # a mixin of another addon: fields unknown
+                continue
+            known |= MAGIC_FIELDS
             for field, line in _arch_fields(arch):
                 if field not in known:
                     problems.append(
@@ -342,6 +345,21 @@ def check_views(addon):
                         f"{field!r}, not defined on {model}"
                     )
     return problems
+
+
+def _fields_with_addon_mixins(models_, model, seen=()):
+    """Fields of ``model`` and of the mixins the addon itself defines; None when
+    a mixin comes from another addon (its fields cannot be read here)."""
+    entry = models_.get(model)
+    if not entry or not entry["defined"] or model in seen:
+        return None
+    fields = set(entry["fields"])
+    for mixin in entry["mixins"]:
+        mixin_fields = _fields_with_addon_mixins(models_, mixin, (*seen, model))
+        if mixin_fields is None:
+            return None
+        fields |= mixin_fields
+    return fields
 
 
 def check_python(addon):

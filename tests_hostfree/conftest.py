@@ -52,6 +52,16 @@ def no_odoo_imported():
     assert "odoo" not in sys.modules, "the host-free suite must not import odoo"
 
 
+@pytest.fixture(scope="session")
+def spreadsheet():
+    return load_pure_module("tools/spreadsheet.py", "sp_spreadsheet")
+
+
+@pytest.fixture(scope="session")
+def input_checks():
+    return load_pure_module("tools/input_checks.py", "sp_input_checks")
+
+
 SCRIPTS = REPO / "scripts"
 if str(SCRIPTS) not in sys.path:
     sys.path.insert(0, str(SCRIPTS))

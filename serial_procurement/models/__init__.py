@@ -2,6 +2,8 @@ from . import serial_procurement_ticket_mixin
 from . import serial_procurement_ticket_sourcing
 from . import serial_procurement_ticket_flow
 from . import serial_procurement_lot_allocation
+from . import serial_procurement_lot_guard
+from . import serial_procurement_input_guard
 from . import res_company
 from . import res_config_settings
 from . import product_template
@@ -13,6 +15,7 @@ from . import sale_advance_payment_inv
 from . import purchase_order
 from . import purchase_order_line
 from . import stock_lot
+from . import stock_quant
 from . import stock_lot_warranty
 from . import stock_move
 from . import stock_move_line

@@ -45,4 +45,39 @@ class AccountMove(models.Model):
         lines = invoices.invoice_line_ids
         lines._serial_add_new_serials()
         lines._serial_check_required_sale()
-        return super()._post(soft=soft)
+        lines._serial_check_invoiced_once()
+        posted = super()._post(soft=soft)
+        posted.filtered(
+            lambda m: m.move_type == "out_invoice"
+        ).invoice_line_ids._serial_stamp_invoiced()
+        posted.filtered(lambda m: m.move_type == "out_refund")._serial_free_refunded()
+        return posted
+
+    def _serial_free_refunded(self):
+        """A posted credit note frees the serials it credits (those on its
+        lines, else those of the invoice it reverses) for a new invoice."""
+        Lot = self.env["stock.lot"].sudo()
+        for refund in self:
+            lots = refund.invoice_line_ids.lot_ids
+            invoice_lines = refund.reversed_entry_id.invoice_line_ids
+            if not lots:
+                products = refund.invoice_line_ids.product_id
+                lots = invoice_lines.filtered(
+                    lambda aml, products=products: aml.product_id in products
+                ).lot_ids
+            Lot.browse(lots.ids).filtered(
+                lambda lot, invoice_lines=invoice_lines: (
+                    not invoice_lines or lot.customer_invoice_line_id in invoice_lines
+                )
+            ).write({"customer_invoice_line_id": False})
+
+    def button_draft(self):
+        stamped = self.filtered(lambda m: m.move_type == "out_invoice")
+        lots = (
+            self.env["stock.lot"]
+            .sudo()
+            .search([("customer_invoice_line_id", "in", stamped.invoice_line_ids.ids)])
+        )
+        res = super().button_draft()
+        lots.write({"customer_invoice_line_id": False})
+        return res

@@ -1,7 +1,11 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import Command, _, fields, models
+from collections import Counter
+
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
+
+from ..tools import serial_parser
 
 
 class AccountMoveLine(models.Model):
@@ -25,6 +29,28 @@ class AccountMoveLine(models.Model):
         "they are created when the invoice is posted and flagged to investigate.",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._serial_check_typed_serials(vals.get("new_serial_names"))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._serial_check_typed_serials(vals.get("new_serial_names"))
+        return super().write(vals)
+
+    @api.model
+    def _serial_check_typed_serials(self, text):
+        """Each typed serial is checked when typed (a NUL byte never reaches the
+        database); the entry as a whole (duplicates) when the invoice is posted,
+        where the serials are created."""
+        if not text:
+            return
+        if not isinstance(text, str):
+            raise UserError(_("A serial number must be text."))
+        for name in serial_parser.split_serials(text):
+            self.env["stock.lot"]._serial_clean_name(name)
+
     def action_view_serial_history(self):
         """Open the Serial History of this line's serial (the list for several)."""
         self.ensure_one()
@@ -43,8 +69,8 @@ class AccountMoveLine(models.Model):
         """Create (or link) the serials typed in ``new_serial_names``."""
         Lot = self.env["stock.lot"]
         for line in self.filtered("new_serial_names"):
-            names = Lot._serial_parse_entry(line.new_serial_names)
             company = line.company_id
+            names = Lot._serial_parse_entry(line.new_serial_names, company=company)
             existing = Lot._serial_find(line.product_id, names, company)
             missing = [name for name in names if name not in existing.mapped("name")]
             new_lots = Lot._serial_create_on_transaction(
@@ -56,6 +82,27 @@ class AccountMoveLine(models.Model):
                     "new_serial_names": False,
                 }
             )
+
+    def _serial_check_invoiced_once(self):
+        """One customer invoice per serial: not twice in what is posted now, not
+        on another posted invoice (net of credit notes)."""
+        counts = Counter(lot for line in self for lot in line.lot_ids)
+        twice = [lot.name for lot, count in counts.items() if count > 1]
+        if twice:
+            raise UserError(
+                _(
+                    "These serials are invoiced twice at once: %(serials)s.",
+                    serials=", ".join(twice[:20]),
+                )
+            )
+        self.lot_ids.sudo()._serial_check_not_invoiced(self)
+
+    def _serial_stamp_invoiced(self):
+        """Write on each serial the invoice line that bills it: two invoices
+        posted at the same moment write the same row, and the database lets
+        only one of them commit."""
+        for line in self.filtered("lot_ids"):
+            line.lot_ids.sudo().write({"customer_invoice_line_id": line.id})
 
     def _serial_check_required_sale(self):
         """Customer invoice lines of a product whose serial is required for sales

@@ -3,7 +3,7 @@
 from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare
 
 from ..tools import billing
@@ -318,8 +318,90 @@ class HelpdeskTicket(models.Model):
         return order
 
     # ------------------------------------------------------------------
-    # Actions
+    # Lifecycle guards (F8, F10, F11)
     # ------------------------------------------------------------------
+
+    def _serial_commitments(self):
+        """Why this ticket cannot lose its estimate: serials, posted deposits."""
+        self.ensure_one()
+        reasons = []
+        lot_count = (
+            self.env["stock.lot"].sudo().search_count([("ticket_id", "=", self.id)])
+        )
+        if lot_count:
+            reasons.append(_("%(count)s serial(s) received", count=lot_count))
+        deposits = self.sudo().sale_order_link_ids.invoice_ids.filtered(
+            lambda m: m.state == "posted" and m._is_serial_deposit_invoice()
+        )
+        if deposits:
+            reasons.append(
+                _("deposit(s) %(names)s", names=", ".join(deposits.mapped("name")))
+            )
+        return reasons
+
+    def _check_estimate_change_allowed(self):
+        """Refuse to take its estimate from a ticket that holds serials or posted
+        deposits: they belong to that estimate's lines."""
+        for ticket in self:
+            reasons = ticket._serial_commitments()
+            if reasons:
+                raise UserError(
+                    _(
+                        "The estimate of ticket %(ticket)s cannot change: it holds "
+                        "%(reasons)s. Credit the deposits and release the serials "
+                        "first.",
+                        ticket=ticket.display_name,
+                        reasons="; ".join(reasons),
+                    )
+                )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_serial_commitments(self):
+        for ticket in self:
+            reasons = ticket._serial_commitments()
+            if reasons:
+                raise UserError(
+                    _(
+                        "Ticket %(ticket)s cannot be deleted: it holds %(reasons)s. "
+                        "Close it instead, or credit the deposits and release the "
+                        "serials first.",
+                        ticket=ticket.display_name,
+                        reasons="; ".join(reasons),
+                    )
+                )
+
+    def _check_can_receive_serials(self):
+        """A closed ticket, or one whose estimate is missing or cancelled, takes
+        no serial."""
+        for ticket in self:
+            if ticket.closed:
+                raise UserError(
+                    _(
+                        "Ticket %(ticket)s is closed: it takes no more serials.",
+                        ticket=ticket.display_name,
+                    )
+                )
+            ticket._get_confirmed_order()
+
+    def _serial_billing_env(self):
+        """Return ``self`` in the environment that posts its invoices and
+        payments, or raise AccessError.
+
+        Posting needs the accounting right Billing (``account.group_account_invoice``);
+        the addon group Serial Procurement / Billing, granted by the admin, lets
+        a user post the ticket's deposit and final invoices (and register the
+        deposit's payment) as superuser, nothing else."""
+        user = self.env.user
+        if user.has_group("account.group_account_invoice"):
+            return self
+        if user.has_group("serial_procurement.group_serial_procurement_billing"):
+            return self.sudo()
+        raise AccessError(
+            _(
+                "Posting the invoices of a ticket needs the accounting right Billing "
+                "or the group Serial Procurement / Billing; ask your administrator."
+            )
+        )
 
     def action_take_deposit(self):
         """Open the Take Deposit wizard for this ticket."""
@@ -379,6 +461,7 @@ class HelpdeskTicket(models.Model):
         """Create, post and return the final invoice of the ticket's estimate:
         serials on the lines, deposits deducted."""
         self.ensure_one()
+        poster = self._serial_billing_env()
         order = self._get_confirmed_order()
         if order.state != "sale":
             raise UserError(
@@ -392,8 +475,7 @@ class HelpdeskTicket(models.Model):
         if not invoice:
             raise UserError(_("You are not allowed to create invoices."))
         invoice.invoice_line_ids._serial_set_lots_from_sale_lines()
-        # Invoicing tickets is what the Serial Procurement group grants.
-        invoice.sudo().action_post()
+        invoice.with_env(poster.env).action_post()
         self.message_post(
             body=Markup(_("Invoice %(invoice)s created."))
             % {"invoice": invoice._get_html_link()}

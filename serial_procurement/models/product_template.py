@@ -83,6 +83,32 @@ class ProductTemplate(models.Model):
                 )
         return res
 
+    def _serial_on_hand_lines(self, quants):
+        """Quantities and locations of ``quants`` in the user's companies only;
+        units of other companies are counted, never located."""
+        mine = quants.filtered(lambda q: q.company_id in self.env.companies)
+        per_template = {}
+        for quant in mine:
+            tmpl = quant.product_id.product_tmpl_id
+            qty, locations = per_template.get(tmpl, (0.0, set()))
+            locations.add(quant.location_id.complete_name)
+            per_template[tmpl] = (qty + quant.quantity, locations)
+        lines = [
+            self.env._(
+                "%(product)s: %(qty)s %(uom)s on hand in %(locations)s",
+                product=tmpl.display_name,
+                qty=qty,
+                uom=tmpl.uom_id.name,
+                locations=", ".join(sorted(locations)),
+            )
+            for tmpl, (qty, locations) in per_template.items()
+        ]
+        if quants - mine:
+            lines.append(
+                self.env._("Units are also on hand in another company you cannot see.")
+            )
+        return "\n".join(lines)
+
     def _serial_check_tracking_change(self, new_tracking):
         """Refuse a tracking change while units are on hand, and a change to
         untracked once done stock moves exist."""
@@ -101,26 +127,11 @@ class ProductTemplate(models.Model):
             )
         )
         if quants:
-            per_template = {}
-            for quant in quants:
-                tmpl = quant.product_id.product_tmpl_id
-                qty, locations = per_template.get(tmpl, (0.0, set()))
-                locations.add(quant.location_id.complete_name)
-                per_template[tmpl] = (qty + quant.quantity, locations)
             raise UserError(
                 self.env._(
                     "The tracking of a product cannot change while units are on hand:"
                     "\n%(lines)s\nWrite them off or move them out first.",
-                    lines="\n".join(
-                        self.env._(
-                            "%(product)s: %(qty)s %(uom)s on hand in %(locations)s",
-                            product=tmpl.display_name,
-                            qty=qty,
-                            uom=tmpl.uom_id.name,
-                            locations=", ".join(sorted(locations)),
-                        )
-                        for tmpl, (qty, locations) in per_template.items()
-                    ),
+                    lines=self._serial_on_hand_lines(quants),
                 )
             )
         if new_tracking == "none":

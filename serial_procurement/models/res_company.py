@@ -69,3 +69,8 @@ class ResCompany(models.Model):
         help="Stage a ticket moves to when its estimate is fully delivered and "
         "invoiced. Empty: the stage is left alone.",
     )
+    serial_case_insensitive = fields.Boolean(
+        string="Serial numbers ignore case",
+        help="Treat serial numbers differing only by upper/lower case (FW1, fw1) "
+        "as the same serial: the second one is refused.",
+    )

@@ -21,3 +21,6 @@ class ResConfigSettings(models.TransientModel):
     serial_stage_done_id = fields.Many2one(
         related="company_id.serial_stage_done_id", readonly=False
     )
+    serial_case_insensitive = fields.Boolean(
+        related="company_id.serial_case_insensitive", readonly=False
+    )

@@ -33,6 +33,13 @@ class SaleOrder(models.Model):
         ),
     ]
 
+    def write(self, vals):
+        if "ticket_id" in vals:
+            self.filtered(
+                lambda o: o.ticket_id and o.ticket_id.id != vals["ticket_id"]
+            ).ticket_id._check_estimate_change_allowed()
+        return super().write(vals)
+
     @api.depends("order_line.product_id.serial_required_sale")
     def _compute_serial_required(self):
         for order in self:

@@ -2,11 +2,14 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
 
+from psycopg2 import errors
+
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
+from odoo.tools import SQL
 
-from ..tools import serial_parser
+from .serial_procurement_lot_guard import UNIQUE_INDEX
 
 # Stored fields of a movement the Serial History shows, read with the search.
 HISTORY_LINE_FIELDS = [
@@ -29,6 +32,7 @@ class StockLot(models.Model):
         "stock.lot",
         "serial.procurement.ticket.mixin",
         "serial.procurement.lot.allocation",
+        "serial.procurement.lot.guard",
     ]
 
     ticket_id = fields.Many2one(
@@ -333,9 +337,18 @@ class StockLot(models.Model):
         as superuser (uniqueness ignores access rights), returned in this env."""
         if not names:
             return self.browse()
+        name_domain = [("name", "in", list(names))]
+        if company.serial_case_insensitive:
+            matching = SQL(
+                "(SELECT id FROM stock_lot"
+                " WHERE product_id = %s AND lower(name) IN %s)",
+                product.id,
+                tuple({name.lower() for name in names}),
+            )
+            name_domain = [("id", "in", matching)]
         lots = self.sudo().search(
             [
-                ("name", "in", list(names)),
+                *name_domain,
                 ("product_id", "=", product.id),
                 ("company_id", "in", [company.id, False]),
             ]
@@ -364,28 +377,6 @@ class StockLot(models.Model):
                     ),
                 )
             )
-
-    @api.model
-    def _serial_parse_entry(self, text, max_count=None):
-        """Serials typed, pasted or scanned, split and checked by the shared
-        parser; a refusal becomes a translated UserError."""
-        try:
-            return serial_parser.parse_serial_entry(text, max_count)
-        except serial_parser.SerialEntryError as error:
-            messages = {
-                "empty": _("Enter at least one serial number."),
-                "duplicate": _(
-                    "The same serial number is entered twice: %(serials)s.",
-                    serials=error.params.get("serials"),
-                ),
-                "too_many": _(
-                    "%(count)s serial numbers entered but only %(remaining)s unit(s) "
-                    "remain to receive.",
-                    count=error.params.get("count"),
-                    remaining=error.params.get("remaining"),
-                ),
-            }
-            raise UserError(messages[error.code]) from error
 
     @api.model
     def _serial_create_on_transaction(self, product, names, company=None):
@@ -441,10 +432,31 @@ class StockLot(models.Model):
         self.filtered("needs_review").write({"needs_review": False})
         return True
 
+    def init(self):
+        res = super().init()
+        self._serial_create_unique_index()
+        return res
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if "name" in vals:
+                vals["name"] = self._serial_clean_name(vals["name"])
+        try:
+            with self.env.cr.savepoint(flush=False):
+                lots = super().create(vals_list)
+        except errors.UniqueViolation as error:
+            if error.diag.constraint_name != UNIQUE_INDEX:
+                raise
+            raise self._serial_unique_violation(error, vals_list) from error
+        lots._serial_warn_confusables()
+        return lots
+
     def write(self, vals):
         renamed = self.browse()
         old_names = {}
         if "name" in vals:
+            vals = dict(vals, name=self._serial_clean_name(vals["name"]))
             renamed = self.filtered(lambda lot: lot.name != vals["name"])
             # sudo: a stock user may not read invoices, but the rule holds for all
             posted = renamed.sudo().filtered(
@@ -470,6 +482,7 @@ class StockLot(models.Model):
                 )
             old_names = {lot.id: lot.name for lot in renamed}
         res = super().write(vals)
+        renamed._serial_warn_confusables()
         for lot in renamed:
             lot.message_post(
                 body=_(

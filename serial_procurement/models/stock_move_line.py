@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 
 def _format_qty(qty):
@@ -33,6 +33,44 @@ class StockMoveLine(models.Model):
             if line.state == "done":
                 continue
             line.ticket_id = line.move_id.purchase_line_id.ticket_id
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        Lot = self.env["stock.lot"]
+        for vals in vals_list:
+            if vals.get("lot_name"):
+                vals["lot_name"] = Lot._serial_clean_name(vals["lot_name"])
+            if vals.get("ticket_id") and vals.get("move_id"):
+                self._serial_check_ticket_company_of(
+                    self.env["helpdesk.ticket"].browse(vals["ticket_id"]),
+                    self.env["stock.move"].browse(vals["move_id"]).company_id,
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("lot_name"):
+            vals = dict(
+                vals,
+                lot_name=self.env["stock.lot"]._serial_clean_name(vals["lot_name"]),
+            )
+        return super().write(vals)
+
+    @api.constrains("ticket_id", "company_id")
+    def _check_ticket_company(self):
+        for line in self.filtered("ticket_id"):
+            self._serial_check_ticket_company_of(line.ticket_id, line.company_id)
+
+    @api.model
+    def _serial_check_ticket_company_of(self, ticket, company):
+        """A serial is received onto a ticket of the transfer's company only."""
+        if ticket.company_id and company and ticket.company_id != company:
+            raise ValidationError(
+                _(
+                    "The ticket %(ticket)s belongs to another company than the "
+                    "transfer.",
+                    ticket=ticket.sudo().display_name,
+                )
+            )
 
     def _prepare_new_lot_vals(self):
         vals = super()._prepare_new_lot_vals()
@@ -84,6 +122,8 @@ class StockMoveLine(models.Model):
         tracked._serial_check_duplicates_in_entry()
         tracked._serial_check_existing_serials()
         self._serial_check_ticket_capacity()
+        for line in self.filtered(lambda ml: ml.ticket_id and ml.lot_id.ticket_id):
+            line.lot_id._check_ticket_reservation(line.ticket_id)
 
     def _serial_units_without_serial(self, flag):
         """{product: units} of the lines whose product has ``flag`` set (a
@@ -170,7 +210,9 @@ class StockMoveLine(models.Model):
     def _serial_check_ticket_capacity(self):
         """A ticket only takes as many serials as it has unallocated units."""
         incoming = Counter()
-        for ml in self.filtered(lambda ml: ml.ticket_id and (ml.lot_name or ml.lot_id)):
+        lines = self.filtered(lambda ml: ml.ticket_id and (ml.lot_name or ml.lot_id))
+        lines.ticket_id._check_can_receive_serials()
+        for ml in lines:
             incoming[(ml.ticket_id, ml.product_id)] += 1
         errors = []
         for ticket in {ticket for ticket, _product in incoming}:
@@ -254,6 +296,13 @@ class StockMoveLine(models.Model):
             self._serial_units_without_serial("serial_required_sale"),
             _("A serial number is required for sales on every unit of:\n%(lines)s"),
         )
+
+    def _serial_check_delivery_reservation(self):
+        """A serial reserved for a ticket leaves only on that ticket's estimate."""
+        for line in self.filtered(lambda ml: ml.lot_id.ticket_id):
+            move = line.move_id
+            order = move.sale_line_id.order_id or move.group_id.sale_id
+            line.lot_id._check_ticket_reservation(order.ticket_id)
 
     def _serial_create_lots_on_transaction(self):
         """Serials typed on a transfer that were never received: a manager may

@@ -138,3 +138,4 @@ class StockPicking(models.Model):
         )
         customer_lines._serial_check_required_sale()
         lines._serial_create_lots_on_transaction()
+        customer_lines._serial_check_delivery_reservation()

@@ -1,7 +1,46 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
 from odoo import models
-from odoo.tools import float_compare
+from odoo.tools import SQL, float_compare
+
+_logger = logging.getLogger(__name__)
+
+ONE_PLACE = "stock_quant_serial_one_place"
+
+# Checked at commit (deferred): within a transaction a serial leaves its old
+# quant before it enters the new one in any order. Touching the serial's row
+# serialises two transactions placing the same serial at the same moment: the
+# second one fails (PostgreSQL serialization failure, retried by Odoo, then
+# this check).
+ONE_PLACE_FUNCTION = """
+CREATE OR REPLACE FUNCTION serial_procurement_quant_one_place() RETURNS trigger AS $$
+DECLARE
+    lot integer;
+BEGIN
+    SELECT q.lot_id INTO lot
+      FROM stock_quant q
+      JOIN stock_location l ON l.id = q.location_id AND l.usage = 'internal'
+      JOIN product_product p ON p.id = q.product_id
+      JOIN product_template t ON t.id = p.product_tmpl_id AND t.tracking = 'serial'
+     WHERE q.id = NEW.id AND q.lot_id IS NOT NULL AND q.quantity > 0;
+    IF lot IS NULL THEN
+        RETURN NULL;
+    END IF;
+    UPDATE stock_lot SET id = id WHERE id = lot;
+    IF (SELECT count(*) FROM stock_quant q
+          JOIN stock_location l ON l.id = q.location_id AND l.usage = 'internal'
+         WHERE q.lot_id = lot AND q.quantity > 0) > 1 THEN
+        RAISE EXCEPTION 'Serial % would be on hand in two places at once.',
+            (SELECT name FROM stock_lot WHERE id = lot)
+            USING ERRCODE = 'check_violation',
+                  CONSTRAINT = 'stock_quant_serial_one_place';
+    END IF;
+    RETURN NULL;
+END
+$$ LANGUAGE plpgsql;
+"""
 
 
 class StockQuant(models.Model):
@@ -31,6 +70,47 @@ class StockQuant(models.Model):
             company._serial_check_strict_intake(
                 adding.filtered(lambda q, c=company: q.company_id == c).product_id,
                 self.env._("an inventory adjustment in"),
+            )
+
+    def init(self):
+        res = super().init()
+        self._serial_create_one_place_trigger()
+        return res
+
+    def _serial_create_one_place_trigger(self):
+        """The database keeps a serial on hand in one internal place: a
+        constraint trigger on quants, checked at commit. Serials already on hand
+        in several places are reported in the log (they must be corrected)."""
+        cr = self.env.cr
+        cr.execute(ONE_PLACE_FUNCTION)
+        cr.execute(
+            SQL("DROP TRIGGER IF EXISTS %s ON stock_quant", SQL.identifier(ONE_PLACE))
+        )
+        cr.execute(
+            SQL(
+                "CREATE CONSTRAINT TRIGGER %s AFTER INSERT OR UPDATE OF quantity, "
+                "location_id, lot_id ON stock_quant DEFERRABLE INITIALLY DEFERRED "
+                "FOR EACH ROW EXECUTE FUNCTION serial_procurement_quant_one_place()",
+                SQL.identifier(ONE_PLACE),
+            )
+        )
+        cr.execute(
+            """SELECT lot.name, count(*) FROM stock_quant q
+                 JOIN stock_lot lot ON lot.id = q.lot_id
+                 JOIN stock_location l ON l.id = q.location_id AND l.usage = 'internal'
+                 JOIN product_product p ON p.id = q.product_id
+                 JOIN product_template t ON t.id = p.product_tmpl_id
+                      AND t.tracking = 'serial'
+                WHERE q.quantity > 0
+                GROUP BY lot.name, q.lot_id HAVING count(*) > 1 LIMIT 50"""
+        )
+        doubles = cr.fetchall()
+        if doubles:
+            _logger.warning(
+                "stock.quant: serials on hand in several places (serial, places), "
+                "first 50: %s. Correct them: the next move of such a serial is "
+                "refused until it is in one place.",
+                doubles,
             )
 
     def _serial_quant_key(self):

@@ -11,6 +11,11 @@ from . import test_stock_operations
 from . import test_expiry
 from . import test_reports
 from . import test_settings
+from . import test_hostile_catalogue
+from . import test_races
+from . import test_access_matrix
+from . import test_hardening
+from . import test_flow_properties
 from . import test_migration
 from . import test_strict_intake
 from . import test_automation

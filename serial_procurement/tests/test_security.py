@@ -35,7 +35,11 @@ class TestSecurity(SerialProcurementCase):
         )
 
     def test_whole_flow_as_plain_user(self):
-        """SP User + ordinary sales, purchase and inventory user groups suffice."""
+        """SP User + ordinary sales, purchase and inventory user groups suffice,
+        with the addon's Billing group for posting (granted by the admin)."""
+        self.user.groups_id |= self.env.ref(
+            "serial_procurement.group_serial_procurement_billing"
+        )
         env = self.env(user=self.user)
         customer = self.customer.with_env(env)
         order = env["sale.order"].create(

@@ -2,3 +2,5 @@
 from . import serial_parser
 from . import billing
 from . import reservation_plan
+from . import spreadsheet
+from . import input_checks

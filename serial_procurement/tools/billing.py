@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Billing rules of a ticket, as pure functions of amounts and states."""
 
+import math
+
 BILLING_NO = "no"
 BILLING_TO_INVOICE = "to_invoice"
 BILLING_PARTIAL = "partial"
@@ -40,8 +42,12 @@ def deposit_amount(amount_type, amount, order_total):
     return amount
 
 
+AMOUNT_TYPES = ("fixed", "percentage")
+
+
 class DepositError(ValueError):
-    """A refused deposit; ``code``: ``not_positive``, ``percentage``, ``exceeds``."""
+    """A refused deposit; ``code``: ``not_positive``, ``percentage``, ``exceeds``,
+    ``not_finite``, ``amount_type``."""
 
     def __init__(self, code, message):
         super().__init__(message)
@@ -50,7 +56,17 @@ class DepositError(ValueError):
 
 def check_deposit(amount_type, amount, order_total, deposited_total, rounding=0.01):
     """Return the deposit amount, or raise DepositError saying why it is refused."""
-    if amount is None or amount <= 0:
+    if amount_type not in AMOUNT_TYPES:
+        raise DepositError(
+            "amount_type", "The deposit type must be fixed or percentage."
+        )
+    if amount is None:
+        raise DepositError("not_positive", "The deposit amount must be positive.")
+    if isinstance(amount, bool) or not isinstance(amount, (int, float)):
+        raise DepositError("not_finite", "The deposit amount must be a number.")
+    if not math.isfinite(amount):
+        raise DepositError("not_finite", "The deposit amount must be a finite number.")
+    if amount <= 0:
         raise DepositError("not_positive", "The deposit amount must be positive.")
     if amount_type == "percentage" and amount > 100:
         raise DepositError("percentage", "A deposit percentage cannot exceed 100%.")

@@ -2,6 +2,7 @@ from . import serial_procurement_deposit_wizard
 from . import serial_procurement_serial_entry_wizard
 from . import serial_procurement_correct_serial_wizard
 from . import serial_procurement_add_serials_wizard
+from . import serial_procurement_count_sheet_check
 from . import serial_procurement_count_sheet_wizard
 from . import serial_procurement_ticket_material_wizard
 from . import serial_procurement_allocate_stock_wizard

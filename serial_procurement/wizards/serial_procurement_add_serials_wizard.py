@@ -9,6 +9,7 @@ class SerialProcurementAddSerialsWizard(models.TransientModel):
     serials are created and adjusted into stock in one go."""
 
     _name = "serial.procurement.add.serials.wizard"
+    _inherit = ["serial.procurement.input.guard"]
     _description = "Add Serial Numbers"
 
     product_id = fields.Many2one(
@@ -61,10 +62,11 @@ class SerialProcurementAddSerialsWizard(models.TransientModel):
                     product=self.product_id.display_name,
                 )
             )
-        (self.location_id.company_id or self.env.company)._serial_check_strict_intake(
+        company = self.location_id.company_id or self.env.company
+        company._serial_check_strict_intake(
             self.product_id, self.env._("adding serials as opening stock")
         )
-        names = self.env["stock.lot"]._serial_parse_entry(self.serials)
+        names = self.env["stock.lot"]._serial_parse_entry(self.serials, company=company)
         existing = self.env["stock.lot"]._serial_find(
             self.product_id, names, self.location_id.company_id
         )

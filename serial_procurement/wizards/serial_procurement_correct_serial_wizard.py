@@ -9,6 +9,7 @@ class SerialProcurementCorrectSerialWizard(models.TransientModel):
     so that stock quantities stay exact and both serials keep their history."""
 
     _name = "serial.procurement.correct.serial.wizard"
+    _inherit = ["serial.procurement.input.guard"]
     _description = "Correct Serial"
 
     lot_id = fields.Many2one(
@@ -52,8 +53,22 @@ class SerialProcurementCorrectSerialWizard(models.TransientModel):
             raise UserError(
                 self.env._("Only a Serial Procurement Manager may correct a serial.")
             )
-        new_name = (self.new_name or "").strip()
-        if not new_name or new_name == self.lot_id.name:
+        invoiced = self.lot_id.sudo().invoice_line_ids.filtered(
+            lambda aml: (
+                aml.parent_state == "posted" and aml.move_id.move_type == "out_invoice"
+            )
+        )
+        if self.lot_id.sudo().customer_invoice_line_id or invoiced:
+            raise UserError(
+                self.env._(
+                    "Serial %(serial)s is on posted invoice %(invoices)s: issue a "
+                    "credit note first, then correct it and invoice the right serial.",
+                    serial=self.lot_id.name,
+                    invoices=", ".join(invoiced.move_id.mapped("name")) or "-",
+                )
+            )
+        new_name = self.env["stock.lot"]._serial_clean_name(self.new_name or "")
+        if new_name == self.lot_id.name:
             raise UserError(
                 self.env._(
                     "Enter the correct serial number, different from %(serial)s.",

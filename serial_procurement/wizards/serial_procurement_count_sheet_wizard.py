@@ -1,14 +1,26 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
+import binascii
 import csv
 import io
 
 from odoo import fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, float_is_zero
 
-HEADER = ["Product", "Location", "SerialOrBatch", "Counted Quantity"]
+from ..tools import spreadsheet
+from .serial_procurement_count_sheet_check import HEADER, counted_not_zero
+
+# Rows applied per slice: flushed and the cache cleared between slices, so the
+# cost per row stays flat; a background job imports one slice per call.
+SLICE_SIZE = 1000
+# Bulk creation of serials and counts: no chatter message per record.
+BULK_CONTEXT = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_notrack": True,
+}
 
 
 class SerialProcurementCountSheetWizard(models.TransientModel):
@@ -18,6 +30,10 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
     imports nothing when any row is wrong, then applies the counts."""
 
     _name = "serial.procurement.count.sheet.wizard"
+    _inherit = [
+        "serial.procurement.input.guard",
+        "serial.procurement.count.sheet.check",
+    ]
     _description = "Stock Take Count Sheet"
 
     file_format = fields.Selection(
@@ -45,12 +61,14 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
             domain, order="location_id, product_id, lot_id"
         )
         return [
-            [
-                q.product_id.default_code or q.product_id.name,
-                q.location_id.complete_name,
-                q.lot_id.name or "",
-                q.quantity,
-            ]
+            spreadsheet.neutralize_row(
+                [
+                    q.product_id.default_code or q.product_id.name,
+                    q.location_id.complete_name,
+                    q.lot_id.name or "",
+                    q.quantity,
+                ]
+            )
             for q in quants
         ]
 
@@ -96,7 +114,12 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
         """Return (row number, [cells]) of the data rows of the uploaded sheet."""
         if not self.data:
             raise UserError(self.env._("Upload a count sheet first."))
-        content = base64.b64decode(self.data)
+        try:
+            content = base64.b64decode(self.data, validate=True)
+        except (binascii.Error, ValueError, TypeError) as error:
+            raise UserError(
+                self.env._("The uploaded file is damaged (not base64 data).")
+            ) from error
         name = (self.filename or "").lower()
         if name.endswith(".xlsx") or content[:2] == b"PK":
             import openpyxl
@@ -137,175 +160,9 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
             ]
             if all(cell in (None, "") for cell in cells):
                 continue
+            cells = [spreadsheet.unneutralize_cell(cell) for cell in cells]
             result.append((number, cells))
         return result
-
-    def _lookup_maps(self, rows):
-        """Fetch, in a few queries for the whole sheet, the products (by internal
-        reference, then by name), the internal locations and the lots it names."""
-        refs = {str(cells[0] or "").strip() for _number, cells in rows} - {""}
-        places = {str(cells[1] or "").strip() for _number, cells in rows} - {""}
-        serials = {str(cells[2] or "").strip() for _number, cells in rows} - {""}
-        products = self.env["product.product"].search(
-            ["|", ("default_code", "in", list(refs)), ("name", "in", list(refs))]
-        )
-        by_ref = {}
-        for field in ("name", "default_code"):  # a reference wins over a name
-            for product in products:
-                by_ref.setdefault((field, product[field]), self.env["product.product"])
-                by_ref[(field, product[field])] |= product
-        locations = self.env["stock.location"].search(
-            [("complete_name", "in", list(places)), ("usage", "=", "internal")]
-        )
-        lots = self.env["stock.lot"].search([("name", "in", list(serials))])
-        return {
-            "product": lambda ref: (
-                by_ref.get(("default_code", ref))
-                or by_ref.get(("name", ref))
-                or self.env["product.product"]
-            ),
-            "location": {loc.complete_name: loc for loc in locations},
-            "lots": {(lot.name, lot.product_id.id): lot for lot in lots},
-            "lot_products": {lot.name: lot.product_id for lot in lots},
-        }
-
-    def _validate_quantity(self, qty_cell):
-        try:
-            qty = float(qty_cell)
-        except (TypeError, ValueError):
-            return None
-        return qty if qty >= 0 else None
-
-    def _validate_tracking(self, product, serial, qty, qty_cell, maps):
-        """Errors of the SerialOrBatch cell of one row, and the lot it names."""
-        errors = []
-        if product.tracking == "none":
-            if serial:
-                errors.append(
-                    self.env._(
-                        "%(product)s is not tracked: leave SerialOrBatch empty",
-                        product=product.display_name,
-                    )
-                )
-            return errors, self.env["stock.lot"]
-        if not serial:
-            errors.append(
-                self.env._(
-                    "%(product)s needs a SerialOrBatch", product=product.display_name
-                )
-            )
-        if (
-            product.tracking == "serial"
-            and qty is not None
-            and not float_is_zero(qty, precision_digits=6)
-            and float_compare(qty, 1.0, precision_digits=6)
-        ):
-            errors.append(
-                self.env._(
-                    "serial %(serial)s counted %(qty)s: a serial counts 0 or 1",
-                    serial=serial,
-                    qty=qty_cell,
-                )
-            )
-        lot = maps["lots"].get((serial, product.id), self.env["stock.lot"])
-        other = maps["lot_products"].get(serial)
-        if serial and not lot and other and product.tracking == "serial":
-            errors.append(
-                self.env._(
-                    "serial %(serial)s belongs to %(product)s",
-                    serial=serial,
-                    product=other.display_name,
-                )
-            )
-        return errors, lot
-
-    def _validate_row(self, cells, maps):
-        """Return (errors, parsed values) of one row of the sheet."""
-        product_ref, location_ref, serial, qty_cell = (
-            str(cell or "").strip() if i < 3 else cell for i, cell in enumerate(cells)
-        )
-        errors = []
-        product = maps["product"](product_ref) if product_ref else None
-        if product is not None and len(product) > 1:
-            errors.append(
-                self.env._("ambiguous product %(product)s", product=product_ref)
-            )
-        elif not product:
-            errors.append(
-                self.env._("unknown product %(product)s", product=product_ref or "-")
-            )
-        location = maps["location"].get(location_ref)
-        if not location:
-            errors.append(
-                self.env._(
-                    "unknown location %(location)s", location=location_ref or "-"
-                )
-            )
-        qty = self._validate_quantity(qty_cell)
-        if qty is None:
-            errors.append(self.env._("bad quantity %(qty)s", qty=qty_cell))
-        lot = self.env["stock.lot"]
-        if product is not None and len(product) == 1:
-            tracking_errors, lot = self._validate_tracking(
-                product, serial, qty, qty_cell, maps
-            )
-            errors += tracking_errors
-        return errors, (product, location, serial, lot, qty)
-
-    def _validate_rows(self, rows):
-        """Check every row; return the parsed rows or raise with all errors."""
-        maps = self._lookup_maps(rows)
-        errors, parsed, seen = [], [], set()
-        for number, cells in rows:
-            row_errors, values = self._validate_row(cells, maps)
-            product, location, serial = values[:3]
-            key = (product and product.id, location and location.id, serial)
-            if not row_errors and key in seen:
-                row_errors.append(self.env._("counted twice in this sheet"))
-            seen.add(key)
-            if row_errors:
-                errors.append(
-                    self.env._(
-                        "Row %(row)s: %(errors)s",
-                        row=number,
-                        errors="; ".join(row_errors),
-                    )
-                )
-            else:
-                parsed.append(values)
-        if errors:
-            raise UserError(
-                self.env._(
-                    "The count sheet was not imported:\n%(errors)s",
-                    errors="\n".join(errors),
-                )
-            )
-        return parsed
-
-    def _check_strict_intake(self, missing):
-        """Rows creating a new serial are refused where serialized intake is
-        strict: nothing of the sheet is imported."""
-        Product = self.env["product.product"]
-        by_company = {}
-        for (_serial, product_id), location in missing.items():
-            if Product.browse(product_id).tracking != "serial":
-                continue
-            company = location.company_id or self.env.company
-            by_company[company] = by_company.get(company, Product) | Product.browse(
-                product_id
-            )
-        for company, products in by_company.items():
-            company._serial_check_strict_intake(
-                products,
-                self.env._(
-                    "a stock-take row creating a new serial (%(serials)s)",
-                    serials=", ".join(
-                        serial
-                        for (serial, product_id), _loc in missing.items()
-                        if product_id in products.ids
-                    ),
-                ),
-            )
 
     def _create_missing_lots(self, parsed):
         """Create, in one call, the lots of the sheet that do not exist yet."""
@@ -315,60 +172,110 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
             if serial and not lot
         }
         self._check_strict_intake(missing)
-        lots = self.env["stock.lot"].create(
-            [
-                {
-                    "name": serial,
-                    "product_id": product_id,
-                    "company_id": (location.company_id or self.env.company).id,
-                }
-                for (serial, product_id), location in missing.items()
-            ]
+        lots = (
+            self.env["stock.lot"]
+            .with_context(**BULK_CONTEXT)
+            .create(
+                [
+                    {
+                        "name": serial,
+                        "product_id": product_id,
+                        "company_id": (location.company_id or self.env.company).id,
+                    }
+                    for (serial, product_id), location in missing.items()
+                ]
+            )
         )
         return {(lot.name, lot.product_id.id): lot for lot in lots}
 
-    def action_import(self):
-        self.ensure_one()
-        self._apply_counts(self._validate_rows(self._read_rows()))
-        return {"type": "ir.actions.act_window_close"}
-
     def _apply_counts(self, parsed):
-        """Apply the counted quantities of the validated rows (inventory
-        adjustments), creating the serials and batches not known yet."""
+        """Set the counted quantities of ``parsed`` rows and apply the
+        differences, with a few queries for the whole slice: counts of existing
+        quants through core's ``_apply_inventory``; units counted where no quant
+        exists yet (new serials) straight as the inventory moves core would make,
+        without creating the quants first."""
         new_lots = self._create_missing_lots(parsed)
         # Strict serialized intake lets the import count existing serials in.
         Quant = self.env["stock.quant"].with_context(
-            inventory_mode=True, serial_intake_allowed=True
+            inventory_mode=True, serial_intake_allowed=True, **BULK_CONTEXT
         )
         rows = [
             (product, location, lot or new_lots.get((serial, product.id), lot), qty)
             for product, location, serial, lot, qty in parsed
         ]
+        # Only the quants of this slice's serials (and untracked quants): the
+        # cost of a slice does not grow with the serials already on hand.
+        lot_ids = list({row[2].id for row in rows if row[2]})
         existing = Quant.search(
             [
-                ("product_id", "in", [row[0].id for row in rows]),
-                ("location_id", "in", [row[1].id for row in rows]),
+                ("product_id", "in", list({row[0].id for row in rows})),
+                ("location_id", "in", list({row[1].id for row in rows})),
+                "|",
+                ("lot_id", "in", lot_ids),
+                ("lot_id", "=", False),
                 ("package_id", "=", False),
                 ("owner_id", "=", False),
             ]
         )
         by_key = {(q.product_id.id, q.location_id.id, q.lot_id.id): q for q in existing}
-        quants, to_create = Quant, []
+        by_qty, new_moves = {}, []
         for product, location, lot, qty in rows:
             quant = by_key.get((product.id, location.id, lot.id or False))
             if quant:
-                quant.inventory_quantity = qty
-                quants |= quant
-            else:
-                to_create.append(
-                    {
-                        "product_id": product.id,
-                        "location_id": location.id,
-                        "lot_id": lot.id or False,
-                        "inventory_quantity": qty,
-                    }
-                )
-        quants |= Quant.create(to_create)
-        quants._apply_inventory()
-        quants.inventory_quantity_set = False
-        return quants
+                by_qty.setdefault(qty, []).append(quant.id)
+            elif qty:
+                new_moves.append(self._inventory_move_vals(product, location, lot, qty))
+        for qty, ids in by_qty.items():
+            Quant.browse(ids).write({"inventory_quantity": qty})
+        quants = Quant.browse([qid for ids in by_qty.values() for qid in ids])
+        changed = quants.filtered(lambda q: q.inventory_diff_quantity)
+        changed._apply_inventory()
+        (quants - changed).write({"inventory_quantity_set": False})
+        changed.inventory_quantity_set = False
+        if new_moves:
+            moves = (
+                self.env["stock.move"]
+                .with_context(inventory_mode=False, **BULK_CONTEXT)
+                .create(new_moves)
+            )
+            moves._action_done()
+            moves.location_dest_id.write({"last_inventory_date": fields.Date.today()})
+        return len(rows)
+
+    def _inventory_move_vals(self, product, location, lot, qty):
+        """The values of the inventory move core makes for a counted quant
+        (``stock.quant._get_inventory_move_values``), from an unsaved quant."""
+        quant = self.env["stock.quant"].new(
+            {"product_id": product.id, "location_id": location.id, "lot_id": lot.id}
+        )
+        inventory = product.with_company(location.company_id).property_stock_inventory
+        return quant._get_inventory_move_values(qty, inventory, location)
+
+    def action_check(self):
+        """Check the whole sheet without writing anything; return its row count."""
+        self.ensure_one()
+        return len(self._validate_rows(self._read_rows()))
+
+    def import_count_slice(self, offset, limit=SLICE_SIZE):
+        """Check and apply rows ``offset`` to ``offset + limit`` of the sheet (a
+        background job imports a big sheet slice by slice, each in its own
+        transaction, after ``action_check`` of the whole sheet). Returns the
+        number of rows applied; 0 when ``offset`` is past the end."""
+        self.ensure_one()
+        # Zero counts first: a serial moved between locations leaves its old
+        # place in an earlier slice than it enters the new one.
+        rows = sorted(self._read_rows(), key=counted_not_zero)[offset : offset + limit]
+        if not rows:
+            return 0
+        return self._apply_counts(self._validate_rows(rows))
+
+    def action_import(self):
+        """Check the whole sheet, then apply it slice by slice (flushing and
+        clearing the cache between slices so each row costs the same)."""
+        self.ensure_one()
+        parsed = self._validate_rows(self._read_rows())
+        for start in range(0, len(parsed), SLICE_SIZE):
+            self._apply_counts(parsed[start : start + SLICE_SIZE])
+            self.env.flush_all()
+            self.env.invalidate_all()
+        return {"type": "ir.actions.act_window_close"}

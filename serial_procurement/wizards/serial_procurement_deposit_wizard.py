@@ -1,5 +1,7 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
@@ -11,7 +13,12 @@ from ..tools import billing
 
 class SerialProcurementDepositWizard(models.TransientModel):
     _name = "serial.procurement.deposit.wizard"
+    _inherit = ["serial.procurement.input.guard"]
     _description = "Take a Deposit on a Ticket"
+
+    # A payment date is accepted from a year back to a month ahead of today.
+    PAYMENT_DAYS_BACK = 366
+    PAYMENT_DAYS_AHEAD = 31
 
     ticket_id = fields.Many2one(
         comodel_name="helpdesk.ticket", required=True, ondelete="cascade"
@@ -161,6 +168,39 @@ class SerialProcurementDepositWizard(models.TransientModel):
         )
         return advance._create_invoices(order)
 
+    def _check_payment(self):
+        """The payment journal belongs to the ticket's company and takes payments;
+        the payment date lies within a sane window and after the lock date."""
+        self.ensure_one()
+        journal = self.journal_id
+        if not journal:
+            return
+        if journal.type not in ("bank", "cash") or journal.company_id != (
+            self.ticket_id.company_id
+        ):
+            raise UserError(
+                _(
+                    "Register the deposit's payment in a bank or cash journal of "
+                    "%(company)s.",
+                    company=self.ticket_id.company_id.name,
+                )
+            )
+        today = fields.Date.context_today(self)
+        first = today - timedelta(days=self.PAYMENT_DAYS_BACK)
+        last = today + timedelta(days=self.PAYMENT_DAYS_AHEAD)
+        lock_date = self.ticket_id.company_id.sudo().fiscalyear_lock_date
+        if lock_date and lock_date >= first:
+            first = lock_date + timedelta(days=1)
+        date = self.payment_date
+        if not date or date < first or date > last:
+            raise UserError(
+                _(
+                    "The payment date must lie between %(first)s and %(last)s.",
+                    first=first,
+                    last=last,
+                )
+            )
+
     def _register_payment(self, invoice):
         register = (
             self.env["account.payment.register"]
@@ -174,14 +214,15 @@ class SerialProcurementDepositWizard(models.TransientModel):
     def action_confirm(self):
         """Create and post the deposit invoice, and register its payment."""
         self.ensure_one()
+        # Rights checked here, where the invoice is posted, not on the button.
+        poster = self.ticket_id._serial_billing_env()
         value = self._check_deposit_value()
+        self._check_payment()
         order = self.sale_order_id
         invoice = self._create_deposit_invoice(order, value)
-        # Taking deposits is what the Serial Procurement group grants: post and
-        # collect on its behalf, without Billing rights on every invoice.
-        invoice.sudo().action_post()
+        invoice.with_env(poster.env).action_post()
         if self.journal_id:
-            self.sudo()._register_payment(invoice.sudo())
+            self.with_env(poster.env)._register_payment(invoice.with_env(poster.env))
         self.ticket_id.message_post(
             body=Markup(_("Deposit %(invoice)s of %(amount)s taken."))
             % {

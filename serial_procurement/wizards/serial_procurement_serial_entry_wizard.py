@@ -8,6 +8,7 @@ from ..tools import serial_parser
 
 class SerialProcurementSerialEntryWizard(models.TransientModel):
     _name = "serial.procurement.serial.entry.wizard"
+    _inherit = ["serial.procurement.input.guard"]
     _description = "Enter Serial Numbers on a Receipt"
 
     move_id = fields.Many2one(
@@ -92,7 +93,7 @@ class SerialProcurementSerialEntryWizard(models.TransientModel):
     def _parse_serials(self):
         self.ensure_one()
         return self.env["stock.lot"]._serial_parse_entry(
-            self.serials, self.remaining_qty
+            self.serials, self.remaining_qty, company=self.move_id.company_id
         )
 
     def _serial_known_clashes(self, serials):
@@ -135,6 +136,19 @@ class SerialProcurementSerialEntryWizard(models.TransientModel):
                     product=move.product_id.display_name,
                 )
             )
+        ticket = self.ticket_id
+        if ticket and ticket.company_id not in (
+            move.company_id,
+            self.env["res.company"],
+        ):
+            raise UserError(
+                _(
+                    "The ticket %(ticket)s belongs to another company than this "
+                    "receipt.",
+                    ticket=ticket.sudo().display_name,
+                )
+            )
+        ticket._check_can_receive_serials()
         serials = self._parse_serials()
         self._check_against_move(serials)
         move._serial_add_move_lines(serials, self.ticket_id)

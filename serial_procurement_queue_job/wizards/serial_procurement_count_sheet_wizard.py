@@ -2,6 +2,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, models
 
+# Context key: the background job runs the import itself.
+IN_JOB = "serial_procurement_count_sheet_job"
+
 
 class SerialProcurementCountSheetWizard(models.TransientModel):
     _inherit = "serial.procurement.count.sheet.wizard"
@@ -10,11 +13,13 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
         """Above the company's row threshold, the sheet is checked now (a wrong
         row is refused at once) and applied by a background job."""
         self.ensure_one()
-        rows = self._read_rows()
         threshold = self.env.company.serial_job_count_sheet_rows
-        if not threshold or len(rows) <= threshold:
+        if self.env.context.get(IN_JOB) or not threshold:
             return super().action_import()
-        self._validate_rows(rows)
+        rows = self._read_rows()
+        if len(rows) <= threshold:
+            return super().action_import()
+        self.action_check()
         job = (
             self.env[self._name]
             .with_delay(
@@ -48,11 +53,12 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
         and apply it; a refusal imports nothing and fails the job with the
         reason, which queue_job reports to the user who queued it."""
         wizard = self.create({"data": data, "filename": filename})
-        quants = wizard._apply_counts(wizard._validate_rows(wizard._read_rows()))
+        count = wizard.action_check()
+        wizard.with_context(**{IN_JOB: True}).action_import()
         message = _(
             "Count sheet %(file)s imported: %(count)s counts applied.",
             file=filename,
-            count=len(quants),
+            count=count,
         )
         self.env.user._bus_send(
             "simple_notification",

@@ -1,0 +1,274 @@
+# Copyright 2026 serial_procurement contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
+
+from ..tools import serial_parser
+
+_logger = logging.getLogger(__name__)
+
+# (product, company or 0, name): the host's rule for lots, enforced by the database.
+UNIQUE_INDEX = "stock_lot_serial_procurement_name_uniq"
+
+
+class SerialProcurementLotGuard(models.AbstractModel):
+    """What protects a serial (``stock.lot``): one checked name, one serial per
+    name, product and company in the database, one customer invoice at a time,
+    and its ticket's reservation."""
+
+    _name = "serial.procurement.lot.guard"
+    _description = "Serial number guards"
+
+    customer_invoice_line_id = fields.Many2one(
+        comodel_name="account.move.line",
+        string="Invoiced On",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+        help="The posted customer invoice line that bills this serial; cleared by "
+        "a credit note or when the invoice returns to draft. Written on posting, "
+        "so that two invoices posted at the same moment cannot both bill it.",
+    )
+
+    # ------------------------------------------------------------ names
+
+    @api.model
+    def _serial_entry_error(self, error):
+        """A refusal of the serial parser as a translated UserError."""
+        params = error.params
+        messages = {
+            "empty": self.env._("Enter at least one serial number."),
+            "not_text": self.env._("A serial number must be text."),
+            "duplicate": self.env._(
+                "The same serial number is entered twice: %(serials)s.",
+                serials=params.get("serials"),
+            ),
+            "too_many": self.env._(
+                "%(count)s serial numbers entered but only %(remaining)s unit(s) "
+                "remain to receive.",
+                count=params.get("count"),
+                remaining=params.get("remaining"),
+            ),
+            "control": self.env._(
+                "The serial number %(serial)s contains a control character "
+                "(%(char)s): it cannot be stored.",
+                serial=params.get("serial"),
+                char=params.get("char"),
+            ),
+            "invisible": self.env._(
+                "The serial number %(serial)s contains an invisible character "
+                "(%(char)s): retype it.",
+                serial=params.get("serial"),
+                char=params.get("char"),
+            ),
+            "too_long": self.env._(
+                "The serial number %(serial)s is %(length)s characters long; "
+                "the maximum is %(max)s.",
+                serial=params.get("serial"),
+                length=params.get("length"),
+                max=params.get("max"),
+            ),
+        }
+        return UserError(messages[error.code])
+
+    @api.model
+    def _serial_clean_name(self, name):
+        """The one check of a serial name, for every entry path: trimmed, NFC,
+        no control or invisible character, at most 64 characters."""
+        try:
+            return serial_parser.normalize_serial(name)
+        except serial_parser.SerialEntryError as error:
+            raise self._serial_entry_error(error) from error
+
+    @api.model
+    def _serial_parse_entry(self, text, max_count=None, company=None):
+        """Serials typed, pasted or scanned, split and checked by the shared
+        parser; a refusal becomes a translated UserError."""
+        company = company or self.env.company
+        try:
+            return serial_parser.parse_serial_entry(
+                text, max_count, case_insensitive=company.serial_case_insensitive
+            )
+        except serial_parser.SerialEntryError as error:
+            raise self._serial_entry_error(error) from error
+
+    def _serial_warn_confusables(self):
+        """Note on the serial when its letters mix scripts (Cyrillic А beside
+        Latin A): accepted, but flagged to investigate."""
+        for lot in self:
+            scripts = serial_parser.confusable_scripts(lot.name or "")
+            if scripts:
+                lot.needs_review = True
+                lot.message_post(
+                    body=self.env._(
+                        "Serial %(serial)s mixes look-alike characters of several "
+                        "scripts (%(scripts)s): check it against the label.",
+                        serial=lot.name,
+                        scripts=", ".join(scripts),
+                    )
+                )
+
+    @api.constrains("name", "product_id", "company_id")
+    def _check_serial_name_case_unique(self):
+        """With the company setting on, ``abc`` and ``ABC`` are one serial."""
+        companies = self.company_id | self.env.company
+        if not any(companies.mapped("serial_case_insensitive")) or not self.ids:
+            return
+        self.flush_model(["name", "product_id", "company_id"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT lot.name, other.name FROM stock_lot lot
+                   JOIN stock_lot other ON other.product_id = lot.product_id
+                    AND lower(other.name) = lower(lot.name) AND other.id != lot.id
+                    AND (other.company_id = lot.company_id
+                         OR other.company_id IS NULL OR lot.company_id IS NULL)
+                   LEFT JOIN res_company company ON company.id = lot.company_id
+                  WHERE lot.id IN %s
+                    AND COALESCE(company.serial_case_insensitive, %s)
+                  LIMIT 10""",
+                tuple(self.ids),
+                bool(self.env.company.serial_case_insensitive),
+            )
+        )
+        clashes = self.env.cr.fetchall()
+        if clashes:
+            raise ValidationError(
+                self.env._(
+                    "Serial numbers differing only by case are the same serial in "
+                    "this company: %(pairs)s.",
+                    pairs=", ".join(f"{a} / {b}" for a, b in clashes),
+                )
+            )
+
+    # ------------------------------------------------ database uniqueness
+
+    def _serial_duplicate_names(self, limit=50):
+        """Rows (product id, company id, name, count) breaking the unique rule."""
+        self.env.cr.execute(
+            SQL(
+                """SELECT product_id, company_id, name, count(*) FROM stock_lot
+                   GROUP BY product_id, company_id, name HAVING count(*) > 1
+                   ORDER BY name LIMIT %s""",
+                limit,
+            )
+        )
+        return self.env.cr.fetchall()
+
+    def _serial_create_unique_index(self):
+        """Create the unique index of serial names, or report in the log the
+        duplicates that prevent it (they must be renamed or merged first)."""
+        self.env.cr.execute(
+            SQL("SELECT 1 FROM pg_indexes WHERE indexname = %s", UNIQUE_INDEX)
+        )
+        if self.env.cr.rowcount:
+            return True
+        duplicates = self._serial_duplicate_names()
+        if duplicates:
+            _logger.warning(
+                "stock.lot: unique index %s NOT created: %s duplicate serial "
+                "name(s) (product id, company id, name, count): %s. Rename or merge "
+                "them, then upgrade serial_procurement again.",
+                UNIQUE_INDEX,
+                len(duplicates),
+                duplicates,
+            )
+            return False
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX %s ON stock_lot "
+                "(product_id, COALESCE(company_id, 0), name)",
+                SQL.identifier(UNIQUE_INDEX),
+            )
+        )
+        return True
+
+    def _serial_unique_violation(self, error, vals_list):
+        """The clear error of a serial created twice at the same moment."""
+        names = ", ".join(str(vals.get("name")) for vals in vals_list[:10])
+        return ValidationError(
+            self.env._(
+                "Serial number(s) %(names)s already exist for this product and "
+                "company (another user may have just received them). Reload and "
+                "check the serials.",
+                names=names,
+            )
+        )
+
+    # ------------------------------------------------ ticket reservation
+
+    def _check_ticket_reservation(self, ticket=None):
+        """Refuse to let ``ticket`` (or no ticket: another customer's delivery,
+        another estimate) take serials reserved for another ticket. Every path
+        that hands a serial to someone calls this; a manager releases a serial
+        first (``action_release_ticket``)."""
+        taken = self.filtered(lambda lot: lot.ticket_id and lot.ticket_id != ticket)
+        if taken:
+            raise UserError(
+                self.env._(
+                    "These serials are reserved for another ticket: %(lines)s. A "
+                    "Serial Procurement Manager must release them from their ticket "
+                    "first.",
+                    lines=", ".join(
+                        f"{lot.name} ({lot.ticket_id.sudo().display_name})"
+                        for lot in taken[:20]
+                    ),
+                )
+            )
+
+    def action_release_ticket(self):
+        """Manager only: free serials from their ticket (logged on the ticket)."""
+        if not self.env.user.has_group(
+            "serial_procurement.group_serial_procurement_manager"
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only a Serial Procurement Manager may release a serial from "
+                    "its ticket."
+                )
+            )
+        for lot in self.filtered("ticket_id"):
+            ticket = lot.ticket_id
+            if lot.customer_invoice_line_id:
+                raise UserError(
+                    self.env._(
+                        "Serial %(serial)s is invoiced on %(invoice)s: issue a "
+                        "credit note before releasing it.",
+                        serial=lot.name,
+                        invoice=lot.customer_invoice_line_id.move_id.name,
+                    )
+                )
+            lot.write({"ticket_id": False, "sale_line_id": False})
+            ticket.message_post(
+                body=self.env._(
+                    "Serial %(serial)s released from this ticket by %(user)s.",
+                    serial=lot.name,
+                    user=self.env.user.name,
+                )
+            )
+        return True
+
+    # ------------------------------------------------ one invoice per serial
+
+    def _serial_check_not_invoiced(self, lines):
+        """Refuse serials already billed by another posted customer invoice."""
+        taken = self.filtered(
+            lambda lot: (
+                lot.customer_invoice_line_id
+                and lot.customer_invoice_line_id not in lines
+                and lot.customer_invoice_line_id.parent_state == "posted"
+            )
+        )
+        if taken:
+            raise UserError(
+                self.env._(
+                    "Serials already invoiced to a customer: %(lines)s. Issue a "
+                    "credit note for the first invoice before invoicing them again.",
+                    lines=", ".join(
+                        f"{lot.name} ({lot.customer_invoice_line_id.move_id.name})"
+                        for lot in taken[:20]
+                    ),
+                )
+            )

@@ -19,7 +19,6 @@ from . import stock_quant
 from . import stock_lot_warranty
 from . import stock_move
 from . import stock_move_line
-from . import stock_quant
 from . import stock_picking
 from . import account_move
 from . import account_move_line

@@ -1,8 +1,10 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import io
 
 from odoo import Command
 from odoo.tests import new_test_user
+from odoo.tools.pdf import PdfFileReader
 
 from .common import SerialLifecycleCommon
 
@@ -72,14 +74,18 @@ class TestReports(SerialLifecycleCommon):
         )
         self.assertEqual(kind, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
+        return pdf
 
     def test_history_report_pdf_one_serial(self):
         self._render_history_pdf(self.lots[:1])
 
     def test_history_report_pdf_many_serials(self):
-        # Serials of one company are one document (one company layout, a page
-        # each): even a wkhtmltopdf without Odoo's patched Qt prints them.
-        self._render_history_pdf(self.lots[:2])
+        """Several serials print as one document (one page each): Debian's
+        wkhtmltopdf, built without Odoo's patched Qt, prints one HTML document
+        per PDF only."""
+        pdf = self._render_history_pdf(self.lots[:2])
+        pages = len(PdfFileReader(io.BytesIO(pdf)).pages)
+        self.assertGreaterEqual(pages, 2, "each serial starts on its own page")
 
     def test_sold_report(self):
         Report = self.env["serial.procurement.sold.report"]

@@ -67,3 +67,15 @@ def test_odoo_layer_that_could_not_run_fails(capsys):
 
 def test_failed_layer_fails(tmp_path):
     assert commands.report(result(junit(tmp_path), rc=1), False, None) == 1
+
+
+def test_progress_can_leave_standard_output_to_the_answer(capsys, monkeypatch):
+    from sptool import output
+
+    monkeypatch.setitem(output._PROGRESS, "stream", None)
+    output.step("on stdout")
+    output.progress_to_stderr()
+    output.step("on stderr")
+    captured = capsys.readouterr()
+    assert "on stdout" in captured.out and "on stderr" not in captured.out
+    assert "on stderr" in captured.err

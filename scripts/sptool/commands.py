@@ -20,7 +20,7 @@ from .layers import (
 )
 from .layout import ADDON, REPO, VAR, cache_root, repo_addons
 from .lint import cmd_lint
-from .output import Failure, say, step
+from .output import Failure, progress_to_stderr, say, step
 from .system import ensure_postgres, ensure_system_packages
 from .wheel_layer import layer_wheel
 
@@ -196,7 +196,9 @@ def cmd_bench_enquiry(argv):
 
 
 def cmd_host(_argv):
-    """Print the python of the Odoo the commands use (building it if needed)."""
+    """Print the python of the Odoo the commands use (building it if needed);
+    the progress of a first build goes to standard error."""
+    progress_to_stderr()
     odoo = get_odoo()
     print(odoo.python)
     return 0

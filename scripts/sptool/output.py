@@ -6,10 +6,17 @@ import sys
 import time
 
 _STARTED = time.monotonic()
+_PROGRESS = {"stream": None}  # None: standard output
+
+
+def progress_to_stderr():
+    """Progress lines go to standard error, for a command whose standard output
+    is its answer (``sp.py host`` prints the python path)."""
+    _PROGRESS["stream"] = sys.stderr
 
 
 def say(msg=""):
-    print(msg, flush=True)
+    print(msg, file=_PROGRESS["stream"] or sys.stdout, flush=True)
 
 
 def step(msg):

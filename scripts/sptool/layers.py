@@ -154,12 +154,23 @@ def layer_odoo(odoo, tmp):
     ensure_system_packages(("server", "test"))
     ensure_postgres()
     db = os.environ.get("SP_TEST_DB") or f"sp_test_run_{os.getpid()}"
-    try:
+
+    def body():
         prepare_test_db(odoo, db, addons)
         junit = Path(tmp) / "odoo.xml"
-        rc = run_odoo_tests(odoo, db, addons, junit)
+        return run_odoo_tests(odoo, db, addons, junit), junit
+
+    return run_layer(db, body, "!! pytest collected no Odoo test: an empty run fails.")
+
+
+def run_layer(db, body, empty_message):
+    """Run ``body()`` -> (pytest code, junit path) of a layer using database ``db``:
+    returns (code, counts, junit); a Failure fails the layer; ``db`` is dropped
+    afterwards unless SP_KEEP_DB=1."""
+    try:
+        rc, junit = body()
         if rc == 5:
-            say("!! pytest collected no Odoo test: an empty run fails.")
+            say(empty_message)
         return rc, junit_counts(junit), junit
     except Failure as exc:
         say(f"ERROR: {exc}")

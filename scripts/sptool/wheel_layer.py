@@ -23,9 +23,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from . import database
 from .discovery import probe
-from .layers import junit_counts, prepare_test_db
+from .layers import prepare_test_db, run_layer
 from .layout import REPO, VAR, repo_addons
 from .output import Failure, capture, run, say, step
 
@@ -170,7 +169,8 @@ def layer_wheel(odoo, tmp):
     addons = repo_addons()
     step(f"wheel layer: {', '.join(addons)} built, installed and tested as wheels")
     db = f"sp_test_wheel_{os.getpid()}"
-    try:
+
+    def body():
         python = ensure_overlay(odoo)
         install_wheels(python, build_wheels(python, addons))
         wheel_odoo = overlay_odoo(python)
@@ -179,15 +179,6 @@ def layer_wheel(odoo, tmp):
         prepare_test_db(wheel_odoo, db, addons, addons_path)
         dirs = installed_addon_dirs(wheel_odoo, addons)
         junit = Path(tmp) / "wheel.xml"
-        rc = run_installed_tests(wheel_odoo, db, dirs, addons_path, junit, tmp)
-        if rc == 5:
-            say("!! pytest collected no test from the installed wheels.")
-        return rc, junit_counts(junit), junit
-    except Failure as exc:
-        say(f"ERROR: {exc}")
-        return 1, None, None
-    finally:
-        if os.environ.get("SP_KEEP_DB") == "1":
-            step(f"keeping test database {db} (SP_KEEP_DB=1)")
-        else:
-            database.drop_db(db)
+        return run_installed_tests(wheel_odoo, db, dirs, addons_path, junit, tmp), junit
+
+    return run_layer(db, body, "!! pytest collected no test from the installed wheels.")

@@ -13,25 +13,37 @@ ONE_PLACE = "stock_quant_serial_one_place"
 # quant before it enters the new one in any order. Touching the serial's row
 # serialises two transactions placing the same serial at the same moment: the
 # second one fails (PostgreSQL serialization failure, retried by Odoo, then
-# this check).
+# this check). Only rows that put a serial on hand queue a check (the trigger's
+# WHEN): the negative quants of inventory and supplier locations, and emptied
+# quants, cost nothing at commit. Its lookups go by quant id and serial id
+# through the indexes, never by location: a big count sheet puts thousands of
+# quants in one location within one transaction, before the tables are
+# analysed, and a check starting from the location made the commit quadratic.
 ONE_PLACE_FUNCTION = """
 CREATE OR REPLACE FUNCTION serial_procurement_quant_one_place() RETURNS trigger AS $$
 DECLARE
     lot integer;
+    place integer;
+    product integer;
 BEGIN
-    SELECT q.lot_id INTO lot
+    SELECT q.lot_id, q.location_id, q.product_id INTO lot, place, product
       FROM stock_quant q
-      JOIN stock_location l ON l.id = q.location_id AND l.usage = 'internal'
-      JOIN product_product p ON p.id = q.product_id
-      JOIN product_template t ON t.id = p.product_tmpl_id AND t.tracking = 'serial'
      WHERE q.id = NEW.id AND q.lot_id IS NOT NULL AND q.quantity > 0;
-    IF lot IS NULL THEN
+    IF lot IS NULL
+       OR NOT EXISTS (SELECT 1 FROM stock_location l
+                       WHERE l.id = place AND l.usage = 'internal')
+       OR NOT EXISTS (SELECT 1 FROM product_product p
+                        JOIN product_template t ON t.id = p.product_tmpl_id
+                       WHERE p.id = product AND t.tracking = 'serial') THEN
         RETURN NULL;
     END IF;
     UPDATE stock_lot SET id = id WHERE id = lot;
-    IF (SELECT count(*) FROM stock_quant q
+    -- OFFSET 0: the serial's quants first (index on lot_id), then their places.
+    IF (SELECT count(*)
+          FROM (SELECT location_id FROM stock_quant
+                 WHERE lot_id = lot AND quantity > 0 OFFSET 0) q
           JOIN stock_location l ON l.id = q.location_id AND l.usage = 'internal'
-         WHERE q.lot_id = lot AND q.quantity > 0) > 1 THEN
+       ) > 1 THEN
         RAISE EXCEPTION 'Serial % would be on hand in two places at once.',
             (SELECT name FROM stock_lot WHERE id = lot)
             USING ERRCODE = 'check_violation',
@@ -39,7 +51,7 @@ BEGIN
     END IF;
     RETURN NULL;
 END
-$$ LANGUAGE plpgsql;
+$$ LANGUAGE plpgsql SET enable_seqscan = off;
 """
 
 
@@ -90,7 +102,8 @@ class StockQuant(models.Model):
             SQL(
                 "CREATE CONSTRAINT TRIGGER %s AFTER INSERT OR UPDATE OF quantity, "
                 "location_id, lot_id ON stock_quant DEFERRABLE INITIALLY DEFERRED "
-                "FOR EACH ROW EXECUTE FUNCTION serial_procurement_quant_one_place()",
+                "FOR EACH ROW WHEN (NEW.lot_id IS NOT NULL AND NEW.quantity > 0) "
+                "EXECUTE FUNCTION serial_procurement_quant_one_place()",
                 SQL.identifier(ONE_PLACE),
             )
         )

@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import serial_parser
+from .serial_procurement_lot_case_key import CASE_INDEX
 
 _logger = logging.getLogger(__name__)
 
@@ -111,38 +112,6 @@ class SerialProcurementLotGuard(models.AbstractModel):
                     )
                 )
 
-    @api.constrains("name", "product_id", "company_id")
-    def _check_serial_name_case_unique(self):
-        """With the company setting on, ``abc`` and ``ABC`` are one serial."""
-        companies = self.company_id | self.env.company
-        if not any(companies.mapped("serial_case_insensitive")) or not self.ids:
-            return
-        self.flush_model(["name", "product_id", "company_id"])
-        self.env.cr.execute(
-            SQL(
-                """SELECT lot.name, other.name FROM stock_lot lot
-                   JOIN stock_lot other ON other.product_id = lot.product_id
-                    AND lower(other.name) = lower(lot.name) AND other.id != lot.id
-                    AND (other.company_id = lot.company_id
-                         OR other.company_id IS NULL OR lot.company_id IS NULL)
-                   LEFT JOIN res_company company ON company.id = lot.company_id
-                  WHERE lot.id IN %s
-                    AND COALESCE(company.serial_case_insensitive, %s)
-                  LIMIT 10""",
-                tuple(self.ids),
-                bool(self.env.company.serial_case_insensitive),
-            )
-        )
-        clashes = self.env.cr.fetchall()
-        if clashes:
-            raise ValidationError(
-                self.env._(
-                    "Serial numbers differing only by case are the same serial in "
-                    "this company: %(pairs)s.",
-                    pairs=", ".join(f"{a} / {b}" for a, b in clashes),
-                )
-            )
-
     # ------------------------------------------------ database uniqueness
 
     def _serial_duplicate_names(self, limit=50):
@@ -186,8 +155,19 @@ class SerialProcurementLotGuard(models.AbstractModel):
         return True
 
     def _serial_unique_violation(self, error, vals_list):
-        """The clear error of a serial created twice at the same moment."""
+        """The clear error of a serial created twice at the same moment (or
+        twice differing only by case where case is ignored)."""
         names = ", ".join(str(vals.get("name")) for vals in vals_list[:10])
+        if error.diag.constraint_name == CASE_INDEX:
+            return ValidationError(
+                self.env._(
+                    "Serial number(s) %(names)s already exist for this product and "
+                    "company: serial numbers differing only by case are the same "
+                    "serial here (another user may have just entered them). Reload "
+                    "and check the serials.",
+                    names=names,
+                )
+            )
         return ValidationError(
             self.env._(
                 "Serial number(s) %(names)s already exist for this product and "

@@ -143,6 +143,30 @@ class TestRaces(BaseCase):
                 2,
             )
 
+    def test_case_variants_created_at_once(self):
+        """With "Serial numbers ignore case" on, ``fw1`` and ``FW1`` are
+        created at the same moment: the first commits, the second gets a clear
+        ValidationError from the unique index of ``serial_name_key`` (its own
+        Python check could not see the first one)."""
+        with self._env() as env:
+            env["res.company"].browse(self.company_id).serial_case_insensitive = True
+        self.addCleanup(self._case_setting_off)
+        lower, upper = f"fw1-{self.tag.lower()}", f"FW1-{self.tag}"
+        with self._two_transactions() as (env1, env2):
+            env1["stock.lot"].create(self._lot_vals(lower))
+            env1.cr.commit()
+            self.assertFalse(env2["stock.lot"].search([("name", "=ilike", lower)]))
+            with self.assertRaisesRegex(ValidationError, "differing only by case"):
+                env2["stock.lot"].create(self._lot_vals(upper))
+            env2.cr.rollback()
+        with self._env() as env:
+            lots = env["stock.lot"].search([("name", "=ilike", lower)])
+            self.assertEqual(lots.mapped("name"), [lower])
+
+    def _case_setting_off(self):
+        with self._env() as env:
+            env["res.company"].browse(self.company_id).serial_case_insensitive = False
+
     # ------------------------------------------------------------------ F7
 
     def _draft_invoices(self, names):

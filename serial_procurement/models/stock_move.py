@@ -69,6 +69,15 @@ class StockMove(models.Model):
     # Reservation of an estimate's serials on its deliveries (issue #10)
     # ------------------------------------------------------------------
 
+    def _action_done(self, cancel_backorder=False):
+        """Serials reserved for a ticket leave stock only to its customer
+        (``stock.lot._serial_check_reserved_leaving``): scraps, vendor returns
+        and write-offs are checked here, where every one of them is done."""
+        self.env["stock.lot"]._serial_check_reserved_leaving(
+            self.filtered(lambda m: m.state not in DONE).move_line_ids
+        )
+        return super()._action_done(cancel_backorder=cancel_backorder)
+
     def _trigger_assign(self):
         """Core reserves, after a receipt, the moves waiting for its goods.
         While a receipt's serials are allocated to tickets that is held back

@@ -28,3 +28,4 @@ from . import test_cockpit
 from . import test_screens
 from . import test_tour_cockpit
 from . import test_serial_case_key
+from . import test_reserved_paths

@@ -5,6 +5,8 @@ ticket's customer (issue #9): scraps, vendor returns and write-offs by an
 inventory adjustment are refused until a manager releases it; moves between
 shelves stay allowed."""
 
+import base64
+
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -143,6 +145,25 @@ class TestReservedPaths(SerialProcurementCase):
         self._count(self.stock_location, 0)
         self._count(self.shelf, 1)
         self.env.cr.flush()
+        self.assertEqual(self._place(), self.shelf)
+        self.assertEqual(self.lot.ticket_id, self.ticket)
+
+    def _sheet(self, rows):
+        self.firewall.default_code = "FW-R"
+        text = "Product,Location,SerialOrBatch,Counted Quantity\n" + "\n".join(
+            f"FW-R,{location.complete_name},RSV-1,{qty}" for location, qty in rows
+        )
+        self.env["serial.procurement.count.sheet.wizard"].create(
+            {"data": base64.b64encode(text.encode()), "filename": "count.csv"}
+        ).action_import()
+        self.env.cr.flush()  # checked just before commit
+
+    def test_count_sheet_wizard(self):
+        with self.assertRaisesRegex(UserError, "inventory adjustment"):
+            with self.env.cr.savepoint():
+                self._sheet([(self.stock_location, 0)])
+        self.assertEqual(self._place(), self.stock_location)
+        self._sheet([(self.stock_location, 0), (self.shelf, 1)])
         self.assertEqual(self._place(), self.shelf)
         self.assertEqual(self.lot.ticket_id, self.ticket)
 

@@ -66,7 +66,7 @@ class StockMove(models.Model):
             move.serial_progress = progress
 
     # ------------------------------------------------------------------
-    # Reservation of an estimate's serials on its deliveries (issue #10)
+    # Serials reserved for a ticket on the other ways out (issue #9)
     # ------------------------------------------------------------------
 
     def _action_done(self, cancel_backorder=False):
@@ -77,6 +77,10 @@ class StockMove(models.Model):
             self.filtered(lambda m: m.state not in DONE).move_line_ids
         )
         return super()._action_done(cancel_backorder=cancel_backorder)
+
+    # ------------------------------------------------------------------
+    # Reservation of an estimate's serials on its deliveries (issue #10)
+    # ------------------------------------------------------------------
 
     def _trigger_assign(self):
         """Core reserves, after a receipt, the moves waiting for its goods.

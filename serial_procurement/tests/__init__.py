@@ -13,6 +13,7 @@ from . import test_reports
 from . import test_settings
 from . import test_hostile_catalogue
 from . import test_races
+from . import test_races_reserved
 from . import test_access_matrix
 from . import test_hardening
 from . import test_flow_properties

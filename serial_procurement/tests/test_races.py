@@ -23,8 +23,10 @@ from odoo.tests import BaseCase, get_db_name, tagged
 from odoo.addons.serial_procurement.models.stock_quant import ONE_PLACE
 
 
-@tagged("post_install", "-at_install")
-class TestRaces(BaseCase):
+class RaceCase(BaseCase):
+    """Two environments on the real database and what they commit, removed
+    afterwards (no test here: see the classes below and test_races_reserved)."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -84,7 +86,7 @@ class TestRaces(BaseCase):
             ) | env["account.move"].search([("partner_id", "in", cls.partner_ids)])
             moves.filtered(lambda m: m.state == "posted").button_draft()
             moves.with_context(force_delete=True).unlink()
-            cls._cleanup_f3(env)
+            cls._cleanup_transfers(env)
             env.cr.execute(
                 "DELETE FROM stock_quant WHERE product_id = %s", [cls.product_id]
             )
@@ -104,14 +106,43 @@ class TestRaces(BaseCase):
                 env.cr.execute("SELECT 1 FROM stock_lot LIMIT 1")
             yield envs
 
-    # ------------------------------------------------------------------ F2
-
     def _lot_vals(self, name):
         return {
             "name": name,
             "product_id": self.product_id,
             "company_id": self.company_id,
         }
+
+    def _put_on_hand(self, env, lot_id, location_id):
+        env["stock.quant"]._update_available_quantity(
+            env["product.product"].browse(self.product_id),
+            env["stock.location"].browse(location_id),
+            1,
+            lot_id=env["stock.lot"].browse(lot_id),
+        )
+
+    @classmethod
+    def _cleanup_transfers(cls, env):
+        """What the reservation races committed: estimates, tickets,
+        transfers (done ones cannot be deleted through the ORM)."""
+        partners = tuple(cls.partner_ids)
+        for query in (
+            "DELETE FROM stock_valuation_layer WHERE product_id = %(product)s",
+            "DELETE FROM stock_move_line WHERE product_id = %(product)s",
+            "DELETE FROM stock_move WHERE product_id = %(product)s",
+            "DELETE FROM stock_picking WHERE partner_id IN %(partners)s",
+            "UPDATE stock_lot SET ticket_id = NULL, sale_line_id = NULL,"
+            " customer_id = NULL WHERE product_id = %(product)s",
+            "DELETE FROM helpdesk_ticket WHERE partner_id IN %(partners)s",
+            "DELETE FROM sale_order WHERE partner_id IN %(partners)s",
+            "DELETE FROM procurement_group WHERE partner_id IN %(partners)s",
+        ):
+            env.cr.execute(query, {"product": cls.product_id, "partners": partners})
+
+
+@tagged("post_install", "-at_install")
+class TestRaces(RaceCase):
+    # ------------------------------------------------------------------ F2
 
     def test_same_serial_created_twice(self):
         """Two receipts create serial RT-SAME at the same moment: the first
@@ -235,14 +266,6 @@ class TestRaces(BaseCase):
 
     # ------------------------------------------------------------------ F4
 
-    def _put_on_hand(self, env, lot_id, location_id):
-        env["stock.quant"]._update_available_quantity(
-            env["product.product"].browse(self.product_id),
-            env["stock.location"].browse(location_id),
-            1,
-            lot_id=env["stock.lot"].browse(lot_id),
-        )
-
     def test_same_serial_put_in_two_places(self):
         """Two users put serial RT-PLACE on hand, each in another location, at
         the same moment (count sheets, receipts): the first commits; the
@@ -273,145 +296,3 @@ class TestRaces(BaseCase):
                 [lot_id],
             )
             self.assertEqual(env.cr.fetchall(), [(stock_id,)])
-
-    # ------------------------------------------------------------------ F3
-
-    @classmethod
-    def _cleanup_f3(cls, env):
-        """What the F3 tests committed: estimates, tickets, transfers (done
-        ones cannot be deleted through the ORM)."""
-        partners = tuple(cls.partner_ids)
-        for query in (
-            "DELETE FROM stock_valuation_layer WHERE product_id = %(product)s",
-            "DELETE FROM stock_move_line WHERE product_id = %(product)s",
-            "DELETE FROM stock_move WHERE product_id = %(product)s",
-            "DELETE FROM stock_picking WHERE partner_id IN %(partners)s",
-            "UPDATE stock_lot SET ticket_id = NULL, sale_line_id = NULL,"
-            " customer_id = NULL WHERE product_id = %(product)s",
-            "DELETE FROM helpdesk_ticket WHERE partner_id IN %(partners)s",
-            "DELETE FROM sale_order WHERE partner_id IN %(partners)s",
-            "DELETE FROM procurement_group WHERE partner_id IN %(partners)s",
-        ):
-            env.cr.execute(query, {"product": cls.product_id, "partners": partners})
-
-    def _reserved_race_setup(self, name):
-        """Committed: serial ``name`` on hand, free; a ticket of customer A
-        waiting for one unit; customer B's delivery of that serial, picked
-        and ready to validate. Returns (lot id, sale line id, picking id)."""
-        with self._env() as env:
-            product = env["product.product"].browse(self.product_id)
-            order = env["sale.order"].create(
-                {
-                    "partner_id": self.partner_ids[0],
-                    "order_line": [
-                        Command.create({"product_id": product.id, "price_unit": 9})
-                    ],
-                }
-            )
-            order.action_create_ticket()
-            lot = env["stock.lot"].create(self._lot_vals(name))
-            self._put_on_hand(env, lot.id, self.location_ids[0])
-            warehouse = env["stock.warehouse"].search(
-                [("company_id", "=", self.company_id)], limit=1
-            )
-            customers = env.ref("stock.stock_location_customers")
-            picking = env["stock.picking"].create(
-                {
-                    "picking_type_id": warehouse.out_type_id.id,
-                    "partner_id": self.partner_ids[1],
-                    "location_id": self.location_ids[0],
-                    "location_dest_id": customers.id,
-                    "move_ids": [
-                        Command.create(
-                            {
-                                "name": product.name,
-                                "product_id": product.id,
-                                "product_uom_qty": 1,
-                                "product_uom": product.uom_id.id,
-                                "location_id": self.location_ids[0],
-                                "location_dest_id": customers.id,
-                            }
-                        )
-                    ],
-                }
-            )
-            picking.action_confirm()
-            move = picking.move_ids
-            move.move_line_ids.unlink()
-            env["stock.move.line"].create(
-                {
-                    "move_id": move.id,
-                    "picking_id": picking.id,
-                    "product_id": product.id,
-                    "product_uom_id": product.uom_id.id,
-                    "location_id": self.location_ids[0],
-                    "location_dest_id": customers.id,
-                    "lot_id": lot.id,
-                    "quantity": 1,
-                    "picked": True,
-                }
-            )
-            move.picked = True
-            self.assertTrue(order.ticket_id)
-            return lot.id, order.order_line.id, picking.id
-
-    def _allocate(self, env, lot_id, line_id):
-        env["stock.lot"].browse(lot_id)._serial_allocate_from_stock(
-            env["sale.order.line"].browse(line_id)
-        )
-        env.flush_all()
-
-    def _validate(self, env, picking_id):
-        env["stock.picking"].browse(picking_id).with_context(
-            skip_backorder=True
-        ).button_validate()
-        env.flush_all()
-
-    def _lot_state(self, lot_id):
-        with self._env() as env:
-            lot = env["stock.lot"].browse(lot_id)
-            return lot.ticket_id.id, lot.in_stock
-
-    def test_reserved_serial_delivered_meanwhile(self):
-        """F3. User 1 allocates serial X on hand to customer A's ticket while
-        user 2 validates customer B's delivery of X: user 1 commits first. The
-        delivery fails on X's row (serialization failure, which Odoo retries)
-        and its retry is refused: X stays in stock, reserved for A. The
-        reservation check itself fails (it touches X's row), before the
-        delivery writes anything."""
-        lot_id, line_id, picking_id = self._reserved_race_setup(f"RT-F3A-{self.tag}")
-        with self._two_transactions() as (env1, env2):
-            self._allocate(env1, lot_id, line_id)
-            env1.cr.commit()
-            picking = env2["stock.picking"].browse(picking_id)
-            with self.assertRaises(errors.SerializationFailure):
-                picking._serial_outgoing_move_lines()._serial_check_delivery_reservation()
-            env2.cr.rollback()
-        with self._env() as env:  # Odoo's retry of the second request
-            with self.assertRaisesRegex(UserError, "reserved for another ticket"):
-                self._validate(env, picking_id)
-            env.cr.rollback()
-        ticket_id, in_stock = self._lot_state(lot_id)
-        self.assertTrue(ticket_id)
-        self.assertTrue(in_stock)
-        with self._env() as env:
-            self.assertNotEqual(env["stock.picking"].browse(picking_id).state, "done")
-
-    def test_delivered_serial_reserved_meanwhile(self):
-        """F3, the other order: customer B's delivery of X commits first; the
-        allocation of X to A's ticket fails on X's row and its retry is
-        refused: X is at customer B, on no ticket."""
-        lot_id, line_id, picking_id = self._reserved_race_setup(f"RT-F3B-{self.tag}")
-        with self._two_transactions() as (env1, env2):
-            self._validate(env2, picking_id)
-            env2.cr.commit()
-            with self.assertRaises(errors.SerializationFailure):
-                self._allocate(env1, lot_id, line_id)
-            env1.cr.rollback()
-        with self._env() as env:  # Odoo's retry of the first request
-            with self.assertRaisesRegex(UserError, "not in stock"):
-                self._allocate(env, lot_id, line_id)
-            env.cr.rollback()
-        self.assertEqual(self._lot_state(lot_id), (False, False))
-        with self._env() as env:
-            self.assertEqual(env["stock.picking"].browse(picking_id).state, "done")

@@ -195,6 +195,36 @@ class TestRaces(RaceCase):
             lots = env["stock.lot"].search([("name", "=ilike", lower)])
             self.assertEqual(lots.mapped("name"), [lower])
 
+    def test_case_setting_turned_on_while_variant_created(self):
+        """Serial FW9 exists; user 1 creates fw9 (case still matters) while
+        user 2 turns "Serial numbers ignore case" on: user 1 commits first.
+        User 2's check could not see fw9; the index stops the keys' update with
+        a clear UserError, and its retry lists the two serials."""
+        upper, lower = f"FW9-{self.tag}", f"fw9-{self.tag.lower()}"
+        with self._env() as env:
+            env["stock.lot"].create(self._lot_vals(upper))
+        self.addCleanup(self._unlink_lots, [upper, lower])
+        self.addCleanup(self._case_setting_off)
+        with self._two_transactions() as (env1, env2):
+            env1["stock.lot"].create(self._lot_vals(lower))
+            env1.cr.commit()
+            company = env2["res.company"].browse(self.company_id)
+            with self.assertRaisesRegex(UserError, "just created"):
+                company.serial_case_insensitive = True
+            env2.cr.rollback()
+        with self._env() as env:  # the user tries again
+            company = env["res.company"].browse(self.company_id)
+            with self.assertRaisesRegex(UserError, f"{upper} / {lower}"):
+                company.serial_case_insensitive = True
+            env.cr.rollback()
+        with self._env() as env:
+            company = env["res.company"].browse(self.company_id)
+            self.assertFalse(company.serial_case_insensitive)
+
+    def _unlink_lots(self, names):
+        with self._env() as env:
+            env["stock.lot"].search([("name", "in", names)]).unlink()
+
     def _case_setting_off(self):
         with self._env() as env:
             env["res.company"].browse(self.company_id).serial_case_insensitive = False

@@ -76,6 +76,19 @@ class TestSerialCaseKey(SerialProcurementCase):
         company_b = self.env["res.company"].create({"name": "Case Co B"})
         self._lot("FW1", company=company_b)
 
+    def test_rename_to_case_variant_refused(self):
+        """A rename meets the friendly Python check before the index."""
+        self.company.serial_case_insensitive = True
+        self._lot("ren-1")
+        lot = self._lot("REN-2")
+        with self.assertRaisesRegex(ValidationError, "same serial in this company"):
+            with self.env.cr.savepoint():
+                lot.name = "REN-1"
+                self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertEqual(lot.name, "REN-2")
+        self.assertEqual(lot.serial_name_key, "ren-2")
+
     def test_turning_on_refused_while_case_variants_exist(self):
         first = self._lot("fw-a")
         second = self._lot("FW-A")

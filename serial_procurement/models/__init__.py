@@ -3,6 +3,7 @@ from . import serial_procurement_ticket_sourcing
 from . import serial_procurement_ticket_flow
 from . import serial_procurement_lot_allocation
 from . import serial_procurement_lot_guard
+from . import serial_procurement_lot_case_key
 from . import serial_procurement_input_guard
 from . import res_company
 from . import res_config_settings

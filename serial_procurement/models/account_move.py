@@ -1,6 +1,7 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.tools import float_compare
 
 
 class AccountMove(models.Model):
@@ -54,22 +55,83 @@ class AccountMove(models.Model):
         return posted
 
     def _serial_free_refunded(self):
-        """A posted credit note frees the serials it credits (those on its
-        lines, else those of the invoice it reverses) for a new invoice."""
+        """A posted credit note frees for a new invoice (a) the serials on its
+        own lines and (b) the serials of a product of the invoice it reverses
+        when it credits all the units of that product invoiced there (the
+        standard Reverse of the whole invoice). A partial credit that names no
+        serial frees none: it says so in its chatter, with the serials still
+        invoiced."""
         Lot = self.env["stock.lot"].sudo()
         for refund in self:
-            lots = refund.invoice_line_ids.lot_ids
             invoice_lines = refund.reversed_entry_id.invoice_line_ids
-            if not lots:
-                products = refund.invoice_line_ids.product_id
-                lots = invoice_lines.filtered(
-                    lambda aml, products=products: aml.product_id in products
-                ).lot_ids
-            Lot.browse(lots.ids).filtered(
+            lots = refund.invoice_line_ids.lot_ids
+            unnamed = {}
+            for product, credited in refund._serial_credited_units().items():
+                product_lines = invoice_lines.filtered(
+                    lambda aml, product=product: aml.product_id == product
+                )
+                invoiced = product_lines._serial_units()
+                full = float_compare(
+                    credited, invoiced, precision_rounding=product.uom_id.rounding
+                )
+                if product_lines.lot_ids and invoiced and full >= 0:
+                    lots |= product_lines.lot_ids
+                elif refund.invoice_line_ids.filtered(
+                    lambda aml, product=product: (
+                        aml.product_id == product and not aml.lot_ids
+                    )
+                ):
+                    unnamed[product] = product_lines
+            freed = Lot.browse(lots.ids).filtered(
                 lambda lot, invoice_lines=invoice_lines: (
                     not invoice_lines or lot.customer_invoice_line_id in invoice_lines
                 )
-            ).write({"customer_invoice_line_id": False})
+            )
+            freed.write({"customer_invoice_line_id": False})
+            refund._serial_note_unfreed(unnamed)
+
+    def _serial_credited_units(self):
+        """{product: units credited by this credit note's product lines}."""
+        self.ensure_one()
+        units = {}
+        for line in self.invoice_line_ids.filtered(
+            lambda aml: aml.display_type == "product" and aml.product_id
+        ):
+            units[line.product_id] = units.get(line.product_id, 0) + (
+                line._serial_units()
+            )
+        return units
+
+    def _serial_note_unfreed(self, unnamed):
+        """Post on this credit note the serials still invoiced for the products
+        it credits in part without naming serials (``unnamed``: {product:
+        lines of the reversed invoice})."""
+        self.ensure_one()
+        for product, invoice_lines in unnamed.items():
+            still = (
+                self.env["stock.lot"]
+                .sudo()
+                .search(
+                    [
+                        ("customer_invoice_line_id", "in", invoice_lines.ids),
+                        ("product_id", "=", product.id),
+                    ]
+                )
+            )
+            if not still:
+                continue
+            self.message_post(
+                body=self.env._(
+                    "No serial of %(product)s freed: this credit note credits "
+                    "part of the units invoiced on %(invoice)s without naming "
+                    "serials. Serials still invoiced: %(serials)s. To free them, "
+                    "choose the serials on the credit note line (reset it to "
+                    "draft, set Serial Numbers, post).",
+                    product=product.display_name,
+                    invoice=invoice_lines.move_id.name,
+                    serials=", ".join(still.mapped("name")),
+                )
+            )
 
     def button_draft(self):
         stamped = self.filtered(lambda m: m.move_type == "out_invoice")

@@ -104,6 +104,15 @@ class AccountMoveLine(models.Model):
         for line in self.filtered("lot_ids"):
             line.lot_ids.sudo().write({"customer_invoice_line_id": line.id})
 
+    def _serial_units(self):
+        """Units of these lines in their products' unit of measure."""
+        return sum(
+            line.product_uom_id._compute_quantity(line.quantity, line.product_id.uom_id)
+            if line.product_uom_id and line.product_id
+            else line.quantity
+            for line in self
+        )
+
     def _serial_check_required_sale(self):
         """Customer invoice lines of a product whose serial is required for sales
         must carry serials covering their quantity."""

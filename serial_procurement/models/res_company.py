@@ -72,5 +72,20 @@ class ResCompany(models.Model):
     serial_case_insensitive = fields.Boolean(
         string="Serial numbers ignore case",
         help="Treat serial numbers differing only by upper/lower case (FW1, fw1) "
-        "as the same serial: the second one is refused.",
+        "as the same serial: the second one is refused. Turning it on is refused "
+        "while serials differing only by case exist.",
     )
+
+    def write(self, vals):
+        if "serial_case_insensitive" not in vals:
+            return super().write(vals)
+        ignore = bool(vals["serial_case_insensitive"])
+        changed = self.filtered(lambda c: c.serial_case_insensitive != ignore)
+        Lot = self.env["stock.lot"].sudo()
+        if ignore and changed:
+            Lot._serial_check_case_clashes(changed)
+        res = super().write(vals)
+        if changed:
+            self.flush_recordset(["serial_case_insensitive"])
+            Lot._serial_refill_keys_for(changed)
+        return res

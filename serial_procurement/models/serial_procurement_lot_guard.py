@@ -7,11 +7,14 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import serial_parser
+from .serial_procurement_lot_case_key import CASE_INDEX
 
 _logger = logging.getLogger(__name__)
 
 # (product, company or 0, name): the host's rule for lots, enforced by the database.
 UNIQUE_INDEX = "stock_lot_serial_procurement_name_uniq"
+# Precommit data: ids of reserved serials written off in this transaction.
+LOSSES_KEY = "serial_procurement.reserved_losses"
 
 
 class SerialProcurementLotGuard(models.AbstractModel):
@@ -111,38 +114,6 @@ class SerialProcurementLotGuard(models.AbstractModel):
                     )
                 )
 
-    @api.constrains("name", "product_id", "company_id")
-    def _check_serial_name_case_unique(self):
-        """With the company setting on, ``abc`` and ``ABC`` are one serial."""
-        companies = self.company_id | self.env.company
-        if not any(companies.mapped("serial_case_insensitive")) or not self.ids:
-            return
-        self.flush_model(["name", "product_id", "company_id"])
-        self.env.cr.execute(
-            SQL(
-                """SELECT lot.name, other.name FROM stock_lot lot
-                   JOIN stock_lot other ON other.product_id = lot.product_id
-                    AND lower(other.name) = lower(lot.name) AND other.id != lot.id
-                    AND (other.company_id = lot.company_id
-                         OR other.company_id IS NULL OR lot.company_id IS NULL)
-                   LEFT JOIN res_company company ON company.id = lot.company_id
-                  WHERE lot.id IN %s
-                    AND COALESCE(company.serial_case_insensitive, %s)
-                  LIMIT 10""",
-                tuple(self.ids),
-                bool(self.env.company.serial_case_insensitive),
-            )
-        )
-        clashes = self.env.cr.fetchall()
-        if clashes:
-            raise ValidationError(
-                self.env._(
-                    "Serial numbers differing only by case are the same serial in "
-                    "this company: %(pairs)s.",
-                    pairs=", ".join(f"{a} / {b}" for a, b in clashes),
-                )
-            )
-
     # ------------------------------------------------ database uniqueness
 
     def _serial_duplicate_names(self, limit=50):
@@ -186,8 +157,19 @@ class SerialProcurementLotGuard(models.AbstractModel):
         return True
 
     def _serial_unique_violation(self, error, vals_list):
-        """The clear error of a serial created twice at the same moment."""
+        """The clear error of a serial created twice at the same moment (or
+        twice differing only by case where case is ignored)."""
         names = ", ".join(str(vals.get("name")) for vals in vals_list[:10])
+        if error.diag.constraint_name == CASE_INDEX:
+            return ValidationError(
+                self.env._(
+                    "Serial number(s) %(names)s already exist for this product and "
+                    "company: serial numbers differing only by case are the same "
+                    "serial here (another user may have just entered them). Reload "
+                    "and check the serials.",
+                    names=names,
+                )
+            )
         return ValidationError(
             self.env._(
                 "Serial number(s) %(names)s already exist for this product and "
@@ -199,12 +181,50 @@ class SerialProcurementLotGuard(models.AbstractModel):
 
     # ------------------------------------------------ ticket reservation
 
+    def _serial_touch_rows(self):
+        """Write a new version of these serials' rows, unchanged. Of two
+        transactions handing the same serial at the same moment (one reserving
+        it for a ticket, the other delivering or writing it off), the second
+        fails here or on its own write (PostgreSQL serialization failure,
+        retried by Odoo) and its retry sees what the first one committed."""
+        if self.ids:
+            self.env.cr.execute(
+                SQL("UPDATE stock_lot SET id = id WHERE id IN %s", tuple(self.ids))
+            )
+
+    def _serial_reserved(self):
+        """These serials still reserved for their ticket: on a ticket and not
+        yet delivered on it. A serial delivered on its ticket is its customer's;
+        if it comes back (a return), it is no longer held for the ticket."""
+        lots = self.filtered("ticket_id")
+        if not lots:
+            return lots
+        # sudo: the rule holds whatever the user may read
+        delivered = (
+            self.env["stock.move.line"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("lot_id", "in", lots.ids),
+                    ("state", "=", "done"),
+                    ("location_dest_id.usage", "=", "customer"),
+                    ("move_id.ticket_id", "in", lots.ticket_id.ids),
+                ],
+                ["lot_id", "move_id"],
+            )
+        )
+        done = {(ml.lot_id.id, ml.move_id.ticket_id.id) for ml in delivered}
+        return lots.filtered(lambda lot: (lot.id, lot.ticket_id.id) not in done)
+
     def _check_ticket_reservation(self, ticket=None):
         """Refuse to let ``ticket`` (or no ticket: another customer's delivery,
         another estimate) take serials reserved for another ticket. Every path
         that hands a serial to someone calls this; a manager releases a serial
-        first (``action_release_ticket``)."""
-        taken = self.filtered(lambda lot: lot.ticket_id and lot.ticket_id != ticket)
+        first (``action_release_ticket``). The serials' rows are touched first:
+        a reservation committed meanwhile by another user makes this
+        transaction fail and be retried, never pass unseen."""
+        self._serial_touch_rows()
+        taken = self._serial_reserved().filtered(lambda lot: lot.ticket_id != ticket)
         if taken:
             raise UserError(
                 self.env._(
@@ -214,6 +234,92 @@ class SerialProcurementLotGuard(models.AbstractModel):
                     lines=", ".join(
                         f"{lot.name} ({lot.ticket_id.sudo().display_name})"
                         for lot in taken[:20]
+                    ),
+                )
+            )
+
+    @api.model
+    def _serial_check_reserved_leaving(self, move_lines):
+        """The rule for serials reserved for a ticket on the other ways out of
+        stock: a reserved serial leaves the company's stock only to its
+        ticket's customer (the delivery check above). Refused: a scrap, a return
+        to a vendor (to a supplier location), and an inventory adjustment that
+        writes it off (to an inventory loss location) unless the serial is on
+        hand in an internal location at commit (a count sheet moving it between
+        shelves). Allowed: moves between internal locations, to transit, to
+        production. A Serial Procurement Manager releases the serial first
+        (``action_release_ticket``). ``move_lines``: lines being done."""
+        lines = move_lines.filtered(
+            lambda ml: (
+                ml.lot_id
+                and ml.quantity > 0
+                and ml.location_id.usage in ("internal", "transit")
+                and ml.location_dest_id.usage in ("supplier", "inventory")
+            )
+        )
+        if not lines:
+            return
+        lines.lot_id._serial_touch_rows()
+        reserved = lines.lot_id._serial_reserved()
+        lines = lines.filtered(lambda ml: ml.lot_id in reserved)
+        losses = lines.filtered(
+            lambda ml: (
+                ml.location_dest_id.usage == "inventory"
+                and not ml.location_dest_id.scrap_location
+            )
+        )
+        refused = lines - losses
+        if refused:
+            raise UserError(
+                self.env._(
+                    "These serials are reserved for a ticket and cannot be scrapped "
+                    "or returned to a vendor: %(lines)s. A Serial Procurement "
+                    "Manager must release them from their ticket first.",
+                    lines=", ".join(
+                        f"{ml.lot_id.name} ({ml.lot_id.ticket_id.sudo().display_name}"
+                        f" -> {ml.location_dest_id.display_name})"
+                        for ml in refused[:20]
+                    ),
+                )
+            )
+        losses.lot_id._serial_check_on_hand_at_commit()
+
+    def _serial_check_on_hand_at_commit(self):
+        """Check, just before the transaction commits, that these reserved
+        serials written off somewhere are still on hand elsewhere."""
+        pending = self.env.cr.precommit.data.setdefault(LOSSES_KEY, set())
+        if not pending:
+            self.env.cr.precommit.add(self.browse()._serial_check_reserved_losses)
+        pending.update(self.ids)
+
+    def _serial_check_reserved_losses(self):
+        """Precommit: refuse the transaction that wrote off a reserved serial
+        that is on hand nowhere any more; nothing is written."""
+        lots = self.browse(self.env.cr.precommit.data.pop(LOSSES_KEY, ())).exists()
+        on_hand = (
+            self.env["stock.quant"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("lot_id", "in", lots.ids),
+                    ("quantity", ">", 0),
+                    ("location_id.usage", "=", "internal"),
+                ],
+                ["lot_id"],
+            )
+            .lot_id
+        )
+        lost = lots.filtered(lambda lot: lot not in on_hand)._serial_reserved()
+        if lost:
+            raise UserError(
+                self.env._(
+                    "These serials are reserved for a ticket and cannot be written "
+                    "off by an inventory adjustment: %(lines)s. Count them where "
+                    "they are, or have a Serial Procurement Manager release them "
+                    "from their ticket first.",
+                    lines=", ".join(
+                        f"{lot.name} ({lot.ticket_id.sudo().display_name})"
+                        for lot in lost[:20]
                     ),
                 )
             )

@@ -9,6 +9,7 @@ from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from .serial_procurement_lot_case_key import CASE_INDEX
 from .serial_procurement_lot_guard import UNIQUE_INDEX
 
 # Stored fields of a movement the Serial History shows, read with the search.
@@ -33,8 +34,13 @@ class StockLot(models.Model):
         "serial.procurement.ticket.mixin",
         "serial.procurement.lot.allocation",
         "serial.procurement.lot.guard",
+        "serial.procurement.lot.case.key",
     ]
 
+    # computed before the row is inserted, as the uniqueness key that needs it
+    company_id = fields.Many2one(
+        compute="_compute_company_id", store=True, precompute=True
+    )
     ticket_id = fields.Many2one(
         comodel_name="helpdesk.ticket",
         index="btree_not_null",
@@ -435,6 +441,8 @@ class StockLot(models.Model):
     def init(self):
         res = super().init()
         self._serial_create_unique_index()
+        self._serial_fill_name_keys(only_missing=True)
+        self._serial_create_case_index()
         return res
 
     @api.model_create_multi
@@ -446,7 +454,7 @@ class StockLot(models.Model):
             with self.env.cr.savepoint(flush=False):
                 lots = super().create(vals_list)
         except errors.UniqueViolation as error:
-            if error.diag.constraint_name != UNIQUE_INDEX:
+            if error.diag.constraint_name not in (UNIQUE_INDEX, CASE_INDEX):
                 raise
             raise self._serial_unique_violation(error, vals_list) from error
         lots._serial_warn_confusables()

@@ -66,6 +66,19 @@ class StockMove(models.Model):
             move.serial_progress = progress
 
     # ------------------------------------------------------------------
+    # Serials reserved for a ticket on the other ways out (issue #9)
+    # ------------------------------------------------------------------
+
+    def _action_done(self, cancel_backorder=False):
+        """Serials reserved for a ticket leave stock only to its customer
+        (``stock.lot._serial_check_reserved_leaving``): scraps, vendor returns
+        and write-offs are checked here, where every one of them is done."""
+        self.env["stock.lot"]._serial_check_reserved_leaving(
+            self.filtered(lambda m: m.state not in DONE).move_line_ids
+        )
+        return super()._action_done(cancel_backorder=cancel_backorder)
+
+    # ------------------------------------------------------------------
     # Reservation of an estimate's serials on its deliveries (issue #10)
     # ------------------------------------------------------------------
 

@@ -298,11 +298,17 @@ class StockMoveLine(models.Model):
         )
 
     def _serial_check_delivery_reservation(self):
-        """A serial reserved for a ticket leaves only on that ticket's estimate."""
-        for line in self.filtered(lambda ml: ml.lot_id.ticket_id):
+        """A serial reserved for a ticket leaves only on that ticket's estimate.
+        Every serial delivered is checked, not only those this transaction sees
+        on a ticket: the check touches their rows, so that a reservation
+        committed meanwhile by another user is never delivered unseen."""
+        by_ticket = defaultdict(lambda: self.env["stock.lot"])
+        for line in self.filtered("lot_id"):
             move = line.move_id
             order = move.sale_line_id.order_id or move.group_id.sale_id
-            line.lot_id._check_ticket_reservation(order.ticket_id)
+            by_ticket[order.ticket_id] |= line.lot_id
+        for ticket, lots in by_ticket.items():
+            lots._check_ticket_reservation(ticket)
 
     def _serial_create_lots_on_transaction(self):
         """Serials typed on a transfer that were never received: a manager may

@@ -13,6 +13,7 @@ from . import test_reports
 from . import test_settings
 from . import test_hostile_catalogue
 from . import test_races
+from . import test_races_reserved
 from . import test_access_matrix
 from . import test_hardening
 from . import test_flow_properties
@@ -27,3 +28,6 @@ from . import test_fulfilment
 from . import test_cockpit
 from . import test_screens
 from . import test_tour_cockpit
+from . import test_serial_case_key
+from . import test_reserved_paths
+from . import test_credit_notes

@@ -84,7 +84,10 @@ class TestHardening(SerialProcurementCase):
 
     def test_case_insensitive_setting(self):
         self._add("fw1")
-        self._add("FW1")  # setting off: two serials
+        other = self._add("FW1")  # setting off: two serials
+        with self.assertRaisesRegex(UserError, "fw1 / FW1"):
+            self.company.serial_case_insensitive = True
+        other.name = "FW2"
         self.company.serial_case_insensitive = True
         with self.assertRaisesRegex(UserError, "already exist"):
             self._add("Fw1")

@@ -11,6 +11,7 @@ from odoo.modules.migration import MigrationManager, load_script
 from odoo.tools import parse_version
 from odoo.tools.misc import file_path
 
+from ..models.serial_procurement_lot_case_key import CASE_INDEX
 from .common import SerialProcurementCase
 
 ADDON = "serial_procurement"
@@ -87,3 +88,23 @@ class TestMigration(SerialProcurementCase):
         )
         counts = module.recompute_stored_fields(self.env)
         self.assertEqual(counts, {"helpdesk.ticket": expected})
+
+    def test_05_upgrade_from_18_0_1_3_0_fills_the_case_keys_and_their_index(self):
+        lot = self.env["stock.lot"].create(
+            {"name": "Mig-1", "product_id": self.firewall.id}
+        )
+        self.company.serial_case_insensitive = True
+        self.env.flush_all()
+        self.env.cr.execute(f"DROP INDEX {CASE_INDEX}")
+        self.env.cr.execute("UPDATE stock_lot SET serial_name_key = NULL")
+        self.env.invalidate_all()
+        self._upgrade_from("18.0.1.3.0")
+        self.assertEqual(lot.serial_name_key, "mig-1")
+        self.env.cr.execute(
+            "SELECT 1 FROM pg_indexes WHERE indexname = %s", [CASE_INDEX]
+        )
+        self.assertTrue(self.env.cr.rowcount, "index created again")
+        self.env.cr.execute(
+            "SELECT count(*) FROM stock_lot WHERE serial_name_key IS NULL"
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 0)

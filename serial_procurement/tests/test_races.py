@@ -23,8 +23,10 @@ from odoo.tests import BaseCase, get_db_name, tagged
 from odoo.addons.serial_procurement.models.stock_quant import ONE_PLACE
 
 
-@tagged("post_install", "-at_install")
-class TestRaces(BaseCase):
+class RaceCase(BaseCase):
+    """Two environments on the real database and what they commit, removed
+    afterwards (no test here: see the classes below and test_races_reserved)."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -84,6 +86,7 @@ class TestRaces(BaseCase):
             ) | env["account.move"].search([("partner_id", "in", cls.partner_ids)])
             moves.filtered(lambda m: m.state == "posted").button_draft()
             moves.with_context(force_delete=True).unlink()
+            cls._cleanup_transfers(env)
             env.cr.execute(
                 "DELETE FROM stock_quant WHERE product_id = %s", [cls.product_id]
             )
@@ -103,14 +106,43 @@ class TestRaces(BaseCase):
                 env.cr.execute("SELECT 1 FROM stock_lot LIMIT 1")
             yield envs
 
-    # ------------------------------------------------------------------ F2
-
     def _lot_vals(self, name):
         return {
             "name": name,
             "product_id": self.product_id,
             "company_id": self.company_id,
         }
+
+    def _put_on_hand(self, env, lot_id, location_id):
+        env["stock.quant"]._update_available_quantity(
+            env["product.product"].browse(self.product_id),
+            env["stock.location"].browse(location_id),
+            1,
+            lot_id=env["stock.lot"].browse(lot_id),
+        )
+
+    @classmethod
+    def _cleanup_transfers(cls, env):
+        """What the reservation races committed: estimates, tickets,
+        transfers (done ones cannot be deleted through the ORM)."""
+        partners = tuple(cls.partner_ids)
+        for query in (
+            "DELETE FROM stock_valuation_layer WHERE product_id = %(product)s",
+            "DELETE FROM stock_move_line WHERE product_id = %(product)s",
+            "DELETE FROM stock_move WHERE product_id = %(product)s",
+            "DELETE FROM stock_picking WHERE partner_id IN %(partners)s",
+            "UPDATE stock_lot SET ticket_id = NULL, sale_line_id = NULL,"
+            " customer_id = NULL WHERE product_id = %(product)s",
+            "DELETE FROM helpdesk_ticket WHERE partner_id IN %(partners)s",
+            "DELETE FROM sale_order WHERE partner_id IN %(partners)s",
+            "DELETE FROM procurement_group WHERE partner_id IN %(partners)s",
+        ):
+            env.cr.execute(query, {"product": cls.product_id, "partners": partners})
+
+
+@tagged("post_install", "-at_install")
+class TestRaces(RaceCase):
+    # ------------------------------------------------------------------ F2
 
     def test_same_serial_created_twice(self):
         """Two receipts create serial RT-SAME at the same moment: the first
@@ -142,6 +174,60 @@ class TestRaces(BaseCase):
                 ),
                 2,
             )
+
+    def test_case_variants_created_at_once(self):
+        """With "Serial numbers ignore case" on, ``fw1`` and ``FW1`` are
+        created at the same moment: the first commits, the second gets a clear
+        ValidationError from the unique index of ``serial_name_key`` (its own
+        Python check could not see the first one)."""
+        with self._env() as env:
+            env["res.company"].browse(self.company_id).serial_case_insensitive = True
+        self.addCleanup(self._case_setting_off)
+        lower, upper = f"fw1-{self.tag.lower()}", f"FW1-{self.tag}"
+        with self._two_transactions() as (env1, env2):
+            env1["stock.lot"].create(self._lot_vals(lower))
+            env1.cr.commit()
+            self.assertFalse(env2["stock.lot"].search([("name", "=ilike", lower)]))
+            with self.assertRaisesRegex(ValidationError, "differing only by case"):
+                env2["stock.lot"].create(self._lot_vals(upper))
+            env2.cr.rollback()
+        with self._env() as env:
+            lots = env["stock.lot"].search([("name", "=ilike", lower)])
+            self.assertEqual(lots.mapped("name"), [lower])
+
+    def test_case_setting_turned_on_while_variant_created(self):
+        """Serial FW9 exists; user 1 creates fw9 (case still matters) while
+        user 2 turns "Serial numbers ignore case" on: user 1 commits first.
+        User 2's check could not see fw9; the index stops the keys' update with
+        a clear UserError, and its retry lists the two serials."""
+        upper, lower = f"FW9-{self.tag}", f"fw9-{self.tag.lower()}"
+        with self._env() as env:
+            env["stock.lot"].create(self._lot_vals(upper))
+        self.addCleanup(self._unlink_lots, [upper, lower])
+        self.addCleanup(self._case_setting_off)
+        with self._two_transactions() as (env1, env2):
+            env1["stock.lot"].create(self._lot_vals(lower))
+            env1.cr.commit()
+            company = env2["res.company"].browse(self.company_id)
+            with self.assertRaisesRegex(UserError, "just created"):
+                company.serial_case_insensitive = True
+            env2.cr.rollback()
+        with self._env() as env:  # the user tries again
+            company = env["res.company"].browse(self.company_id)
+            with self.assertRaisesRegex(UserError, f"{upper} / {lower}"):
+                company.serial_case_insensitive = True
+            env.cr.rollback()
+        with self._env() as env:
+            company = env["res.company"].browse(self.company_id)
+            self.assertFalse(company.serial_case_insensitive)
+
+    def _unlink_lots(self, names):
+        with self._env() as env:
+            env["stock.lot"].search([("name", "in", names)]).unlink()
+
+    def _case_setting_off(self):
+        with self._env() as env:
+            env["res.company"].browse(self.company_id).serial_case_insensitive = False
 
     # ------------------------------------------------------------------ F7
 
@@ -209,14 +295,6 @@ class TestRaces(BaseCase):
             self.assertEqual(states, ["posted", "posted"])
 
     # ------------------------------------------------------------------ F4
-
-    def _put_on_hand(self, env, lot_id, location_id):
-        env["stock.quant"]._update_available_quantity(
-            env["product.product"].browse(self.product_id),
-            env["stock.location"].browse(location_id),
-            1,
-            lot_id=env["stock.lot"].browse(lot_id),
-        )
 
     def test_same_serial_put_in_two_places(self):
         """Two users put serial RT-PLACE on hand, each in another location, at

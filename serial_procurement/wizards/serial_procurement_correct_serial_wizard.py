@@ -104,6 +104,17 @@ class SerialProcurementCorrectSerialWizard(models.TransientModel):
         self.ensure_one()
         new_name, qty = self._check_correction()
         wrong = self.lot_id
+        origin = {
+            "ticket_id": wrong.ticket_id.id,
+            "customer_id": wrong.customer_id.id,
+            "supplier_id": wrong.supplier_id.id,
+            "purchase_order_id": wrong.purchase_order_id.id,
+            "sale_line_id": wrong.sale_line_id.id,
+        }
+        # The ticket's unit is now the right serial: the wrong one keeps its
+        # history (chatter, moves, scrap) but no longer counts as allocated,
+        # and may be written off (a reserved serial cannot be scrapped).
+        wrong.write({"ticket_id": False, "sale_line_id": False})
         scrap = self.env["stock.scrap"].create(
             {
                 "product_id": self.product_id.id,
@@ -116,19 +127,7 @@ class SerialProcurementCorrectSerialWizard(models.TransientModel):
             }
         )
         scrap.do_scrap()
-        right = wrong.copy(
-            {
-                "name": new_name,
-                "ticket_id": wrong.ticket_id.id,
-                "customer_id": wrong.customer_id.id,
-                "supplier_id": wrong.supplier_id.id,
-                "purchase_order_id": wrong.purchase_order_id.id,
-                "sale_line_id": wrong.sale_line_id.id,
-            }
-        )
-        # The ticket's unit is now the right serial: the wrong one keeps its
-        # history (chatter, moves, scrap) but no longer counts as allocated.
-        wrong.write({"ticket_id": False, "sale_line_id": False})
+        right = wrong.copy(dict(origin, name=new_name))
         # A manager's correction is allowed under strict serialized intake.
         quant = (
             self.env["stock.quant"]

@@ -2,7 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
 
-from odoo import models
+from odoo import api, models
+from odoo.addons.stock.models.stock_quant import StockQuant as CoreStockQuant
 from odoo.tools import SQL, float_compare
 
 _logger = logging.getLogger(__name__)
@@ -19,6 +20,8 @@ ONE_PLACE = "stock_quant_serial_one_place"
 # through the indexes, never by location: a big count sheet puts thousands of
 # quants in one location within one transaction, before the tables are
 # analysed, and a check starting from the location made the commit quadratic.
+# Plans are made for each call (force_custom_plan): a plan cached while the
+# tables were small must not be reused once an import has filled them.
 ONE_PLACE_FUNCTION = """
 CREATE OR REPLACE FUNCTION serial_procurement_quant_one_place() RETURNS trigger AS $$
 DECLARE
@@ -51,12 +54,35 @@ BEGIN
     END IF;
     RETURN NULL;
 END
-$$ LANGUAGE plpgsql SET enable_seqscan = off;
+$$ LANGUAGE plpgsql SET enable_seqscan = off SET plan_cache_mode = force_custom_plan;
 """
 
 
 class StockQuant(models.Model):
     _inherit = "stock.quant"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Outside inventory mode core creates quants one at a time (each with
+        its own INSERT and serial check). The quants of brand-new serials that
+        the count sheet import makes in bulk (``serial_bulk_quants`` in the
+        context) are created in one batch instead, with the same values and
+        checks, as long as no other addon overrides this step."""
+        if (
+            self.env.context.get("serial_bulk_quants")
+            and not self._is_inventory_mode()
+            and self._serial_can_batch_create()
+        ):
+            return super(CoreStockQuant, self).create(vals_list)
+        return super().create(vals_list)
+
+    @api.model
+    def _serial_can_batch_create(self):
+        """True when no class between this one and core's ``stock.quant``
+        overrides ``create`` (their work would be skipped by the batch)."""
+        mro = type(self).__mro__
+        between = mro[mro.index(StockQuant) + 1 : mro.index(CoreStockQuant)]
+        return not any("create" in vars(cls) for cls in between)
 
     def _apply_inventory(self):
         if not self.env.context.get("serial_intake_allowed"):

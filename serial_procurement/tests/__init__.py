@@ -27,3 +27,4 @@ from . import test_fulfilment
 from . import test_cockpit
 from . import test_screens
 from . import test_tour_cockpit
+from . import test_count_sheet_scale

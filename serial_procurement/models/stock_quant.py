@@ -1,6 +1,7 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
+from collections import Counter, defaultdict
 
 from odoo import api, models
 from odoo.addons.stock.models.stock_quant import StockQuant as CoreStockQuant
@@ -9,6 +10,8 @@ from odoo.tools import SQL, float_compare
 _logger = logging.getLogger(__name__)
 
 ONE_PLACE = "stock_quant_serial_one_place"
+# Context key: reservations of planned quants counted, then written at once.
+BATCH_RESERVE = "serial_batch_reserve"
 
 # Checked at commit (deferred): within a transaction a serial leaves its old
 # quant before it enters the new one in any order. Touching the serial's row
@@ -75,6 +78,63 @@ class StockQuant(models.Model):
         ):
             return super(CoreStockQuant, self).create(vals_list)
         return super().create(vals_list)
+
+    @api.model
+    def _update_reserved_quantity(
+        self,
+        product_id,
+        location_id,
+        quantity,
+        lot_id=None,
+        package_id=None,
+        owner_id=None,
+        strict=True,
+    ):
+        """While the exact serials of tickets are reserved in one batch
+        (``serial_batch_reserve`` in the context: the quants planned, by key),
+        the reservation of a planned quant is counted, and written for all of
+        them at once by ``_serial_apply_batch_reserve``, instead of one locking
+        query and one write per serial."""
+        batch = self.env.context.get(BATCH_RESERVE)
+        if batch is not None:
+            quant = batch["quants"].get(
+                tuple(
+                    record.id if record else False
+                    for record in (product_id, location_id, lot_id, package_id, owner_id)
+                )
+            )
+            if quant:
+                batch["reserved"][quant.id] += quantity
+                return None
+        return super()._update_reserved_quantity(
+            product_id,
+            location_id,
+            quantity,
+            lot_id=lot_id,
+            package_id=package_id,
+            owner_id=owner_id,
+            strict=strict,
+        )
+
+    @api.model
+    def _serial_new_batch_reserve(self, quants):
+        """The context value of ``serial_batch_reserve`` for these quants."""
+        return {
+            "quants": {quant._serial_quant_key(): quant for quant in quants},
+            "reserved": Counter(),
+        }
+
+    @api.model
+    def _serial_apply_batch_reserve(self, batch):
+        """Write the reservations counted in ``batch``: one write per resulting
+        quantity (all the serials of a receipt: one)."""
+        reserved = batch["reserved"]
+        by_value = defaultdict(list)
+        for quant in self.sudo().browse(list(reserved)):
+            by_value[quant.reserved_quantity + reserved[quant.id]].append(quant.id)
+        for value, ids in by_value.items():
+            self.sudo().browse(ids).write({"reserved_quantity": value})
+        reserved.clear()
 
     @api.model
     def _serial_can_batch_create(self):

@@ -4,8 +4,9 @@ import logging
 from collections import Counter, defaultdict
 
 from odoo import api, models
-from odoo.addons.stock.models.stock_quant import StockQuant as CoreStockQuant
 from odoo.tools import SQL, float_compare
+
+from odoo.addons.stock.models.stock_quant import StockQuant as CoreStockQuant
 
 _logger = logging.getLogger(__name__)
 
@@ -100,7 +101,13 @@ class StockQuant(models.Model):
             quant = batch["quants"].get(
                 tuple(
                     record.id if record else False
-                    for record in (product_id, location_id, lot_id, package_id, owner_id)
+                    for record in (
+                        product_id,
+                        location_id,
+                        lot_id,
+                        package_id,
+                        owner_id,
+                    )
                 )
             )
             if quant:

@@ -44,9 +44,11 @@ class TestCountSheetScale(SerialLifecycleCommon):
         lots = self._lots(names)
         self.assertEqual(len(lots), 3)
         move = lots.mapped(
-            lambda lot: self.env["stock.move.line"]
-            .search([("lot_id", "=", lot.id), ("state", "=", "done")])
-            .move_id
+            lambda lot: (
+                self.env["stock.move.line"]
+                .search([("lot_id", "=", lot.id), ("state", "=", "done")])
+                .move_id
+            )
         )
         self.assertEqual(len(move), 1, "one inventory move for the three serials")
         self.assertTrue(move.is_inventory)

@@ -144,9 +144,11 @@ class TestReceiptReservation(SerialProcurementCase):
     def test_batch_reserve_counts_planned_quants_only(self):
         """Inside a batch, the reservation of a planned quant is counted and
         written once at the end; any other quant is reserved by core at once."""
-        stock = self.env["stock.warehouse"].search(
-            [("company_id", "=", self.env.company.id)], limit=1
-        ).lot_stock_id
+        stock = (
+            self.env["stock.warehouse"]
+            .search([("company_id", "=", self.env.company.id)], limit=1)
+            .lot_stock_id
+        )
         Quant = self.env["stock.quant"]
         lots = self.env["stock.lot"].create(
             [

@@ -7,10 +7,10 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
+from odoo.addons.serial_procurement.tests.common import SerialLifecycleCommon
 from odoo.addons.serial_procurement_queue_job.wizards import (
     serial_procurement_count_sheet_wizard as bridge,
 )
-from odoo.addons.serial_procurement.tests.common import SerialLifecycleCommon
 
 
 @tagged("post_install", "-at_install")

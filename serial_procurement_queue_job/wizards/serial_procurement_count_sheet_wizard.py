@@ -3,10 +3,12 @@
 from odoo import _, api, models
 
 from odoo.addons.queue_job.delay import chain
-from odoo.addons.serial_procurement.wizards.serial_procurement_count_sheet_wizard import (
-    SLICE_SIZE,
+from odoo.addons.serial_procurement.wizards import (
+    serial_procurement_count_sheet_wizard as core_wizard,
 )
 
+# Rows per background job: one slice of the import.
+SLICE_SIZE = core_wizard.SLICE_SIZE
 # Context key: the background job runs the import itself.
 IN_JOB = "serial_procurement_count_sheet_job"
 

@@ -65,3 +65,8 @@ def input_checks():
 SCRIPTS = REPO / "scripts"
 if str(SCRIPTS) not in sys.path:
     sys.path.insert(0, str(SCRIPTS))
+
+
+@pytest.fixture(scope="session")
+def table_statistics():
+    return load_pure_module("tools/table_statistics.py", "sp_table_statistics")

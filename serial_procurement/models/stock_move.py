@@ -156,9 +156,14 @@ class StockMove(models.Model):
             for move_id, reservation in plan.items()
             for lot_id in reservation.add
         ]
-        self.env["stock.move.line"].with_context(quants_cache=quants_cache).create(
-            vals_list
+        Quant = self.env["stock.quant"]
+        batch = Quant._serial_new_batch_reserve(
+            Quant.browse([quant.id for quant in new_quants.values()])
         )
+        self.env["stock.move.line"].with_context(
+            quants_cache=quants_cache, serial_batch_reserve=batch
+        ).create(vals_list)
+        Quant._serial_apply_batch_reserve(batch)
         holder_moves.with_context(**{SKIP_ASSIGN: planned.ids})._action_assign()
         return planned
 

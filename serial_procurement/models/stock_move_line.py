@@ -334,3 +334,68 @@ class StockMoveLine(models.Model):
             by_name = {lot.name: lot for lot in lots}
             for ml in group:
                 ml.lot_id = by_name[ml.lot_name]
+
+    # ------------------------------------------------ new serials in bulk
+
+    def _action_done(self):
+        """Serials that never had a quant (their ids in the context key
+        ``serial_new_lot_ids``, set by the count sheet import) get their quants
+        in one batched create once core has done the lines, instead of one
+        quant, one constraint check and one flush at a time. The quants are the
+        ones core would make: same keys, quantities and incoming date."""
+        if not self.env.context.get("serial_new_lot_ids"):
+            return super()._action_done()
+        pending = []
+        lines = self.with_context(serial_new_quants=pending)
+        res = super(StockMoveLine, lines)._action_done()
+        (
+            self.env["stock.quant"]
+            .sudo()
+            .with_context(inventory_mode=False, serial_bulk_quants=True)
+            .create(self._serial_merge_quant_vals(pending))
+        )
+        return res
+
+    def _synchronize_quant(
+        self, quantity, location, action="available", in_date=False, **quants_value
+    ):
+        pending = self.env.context.get("serial_new_quants")
+        if pending is None or not self._serial_is_new_quant(action, quants_value):
+            return super()._synchronize_quant(
+                quantity, location, action=action, in_date=in_date, **quants_value
+            )
+        in_date = in_date or fields.Datetime.now()
+        pending.append(
+            {
+                "product_id": self.product_id.id,
+                "location_id": location.id,
+                "lot_id": self.lot_id.id,
+                "quantity": quantity,
+                "in_date": in_date,
+            }
+        )
+        # Nothing was reserved on a serial that had no quant: nothing to free.
+        return 0, in_date
+
+    def _serial_is_new_quant(self, action, quants_value):
+        """Does this line move a serial of ``serial_new_lot_ids`` (no quant
+        anywhere yet), without package or owner?"""
+        return (
+            action == "available"
+            and self.lot_id.id in self.env.context["serial_new_lot_ids"]
+            and self.product_id.is_storable
+            and not (self.package_id or self.owner_id or self.result_package_id)
+            and not (quants_value.get("package") or quants_value.get("owner"))
+        )
+
+    @api.model
+    def _serial_merge_quant_vals(self, pending):
+        """One quant per product, location and serial, quantities summed."""
+        merged = {}
+        for vals in pending:
+            key = (vals["product_id"], vals["location_id"], vals["lot_id"])
+            if key in merged:
+                merged[key]["quantity"] += vals["quantity"]
+            else:
+                merged[key] = dict(vals)
+        return [vals for vals in merged.values() if vals["quantity"]]

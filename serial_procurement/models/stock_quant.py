@@ -1,13 +1,18 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
+from collections import Counter, defaultdict
 
-from odoo import models
+from odoo import api, models
 from odoo.tools import SQL, float_compare
+
+from odoo.addons.stock.models.stock_quant import StockQuant as CoreStockQuant
 
 _logger = logging.getLogger(__name__)
 
 ONE_PLACE = "stock_quant_serial_one_place"
+# Context key: reservations of planned quants counted, then written at once.
+BATCH_RESERVE = "serial_batch_reserve"
 
 # Checked at commit (deferred): within a transaction a serial leaves its old
 # quant before it enters the new one in any order. Touching the serial's row
@@ -19,6 +24,8 @@ ONE_PLACE = "stock_quant_serial_one_place"
 # through the indexes, never by location: a big count sheet puts thousands of
 # quants in one location within one transaction, before the tables are
 # analysed, and a check starting from the location made the commit quadratic.
+# Plans are made for each call (force_custom_plan): a plan cached while the
+# tables were small must not be reused once an import has filled them.
 ONE_PLACE_FUNCTION = """
 CREATE OR REPLACE FUNCTION serial_procurement_quant_one_place() RETURNS trigger AS $$
 DECLARE
@@ -51,12 +58,98 @@ BEGIN
     END IF;
     RETURN NULL;
 END
-$$ LANGUAGE plpgsql SET enable_seqscan = off;
+$$ LANGUAGE plpgsql SET enable_seqscan = off SET plan_cache_mode = force_custom_plan;
 """
 
 
 class StockQuant(models.Model):
     _inherit = "stock.quant"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Outside inventory mode core creates quants one at a time (each with
+        its own INSERT and serial check). The quants of brand-new serials that
+        the count sheet import makes in bulk (``serial_bulk_quants`` in the
+        context) are created in one batch instead, with the same values and
+        checks, as long as no other addon overrides this step."""
+        if (
+            self.env.context.get("serial_bulk_quants")
+            and not self._is_inventory_mode()
+            and self._serial_can_batch_create()
+        ):
+            return super(CoreStockQuant, self).create(vals_list)
+        return super().create(vals_list)
+
+    @api.model
+    def _update_reserved_quantity(
+        self,
+        product_id,
+        location_id,
+        quantity,
+        lot_id=None,
+        package_id=None,
+        owner_id=None,
+        strict=True,
+    ):
+        """While the exact serials of tickets are reserved in one batch
+        (``serial_batch_reserve`` in the context: the quants planned, by key),
+        the reservation of a planned quant is counted, and written for all of
+        them at once by ``_serial_apply_batch_reserve``, instead of one locking
+        query and one write per serial."""
+        batch = self.env.context.get(BATCH_RESERVE)
+        if batch is not None:
+            quant = batch["quants"].get(
+                tuple(
+                    record.id if record else False
+                    for record in (
+                        product_id,
+                        location_id,
+                        lot_id,
+                        package_id,
+                        owner_id,
+                    )
+                )
+            )
+            if quant:
+                batch["reserved"][quant.id] += quantity
+                return None
+        return super()._update_reserved_quantity(
+            product_id,
+            location_id,
+            quantity,
+            lot_id=lot_id,
+            package_id=package_id,
+            owner_id=owner_id,
+            strict=strict,
+        )
+
+    @api.model
+    def _serial_new_batch_reserve(self, quants):
+        """The context value of ``serial_batch_reserve`` for these quants."""
+        return {
+            "quants": {quant._serial_quant_key(): quant for quant in quants},
+            "reserved": Counter(),
+        }
+
+    @api.model
+    def _serial_apply_batch_reserve(self, batch):
+        """Write the reservations counted in ``batch``: one write per resulting
+        quantity (all the serials of a receipt: one)."""
+        reserved = batch["reserved"]
+        by_value = defaultdict(list)
+        for quant in self.sudo().browse(list(reserved)):
+            by_value[quant.reserved_quantity + reserved[quant.id]].append(quant.id)
+        for value, ids in by_value.items():
+            self.sudo().browse(ids).write({"reserved_quantity": value})
+        reserved.clear()
+
+    @api.model
+    def _serial_can_batch_create(self):
+        """True when no class between this one and core's ``stock.quant``
+        overrides ``create`` (their work would be skipped by the batch)."""
+        mro = type(self).__mro__
+        between = mro[mro.index(StockQuant) + 1 : mro.index(CoreStockQuant)]
+        return not any("create" in vars(cls) for cls in between)
 
     def _apply_inventory(self):
         if not self.env.context.get("serial_intake_allowed"):

@@ -140,3 +140,35 @@ class TestReceiptReservation(SerialProcurementCase):
         purchase = self._purchase_for(None, 1)
         self._receive(purchase, self.firewall, "P-1")
         self.assertEqual(self._names(self._delivery(plain)), ["P-1"])
+
+    def test_batch_reserve_counts_planned_quants_only(self):
+        """Inside a batch, the reservation of a planned quant is counted and
+        written once at the end; any other quant is reserved by core at once."""
+        stock = (
+            self.env["stock.warehouse"]
+            .search([("company_id", "=", self.env.company.id)], limit=1)
+            .lot_stock_id
+        )
+        Quant = self.env["stock.quant"]
+        lots = self.env["stock.lot"].create(
+            [
+                {"name": name, "product_id": self.firewall.id}
+                for name in ("BR-1", "BR-2", "BR-3")
+            ]
+        )
+        for lot in lots:
+            Quant._update_available_quantity(self.firewall, stock, 1, lot_id=lot)
+        quants = Quant.search([("lot_id", "in", lots.ids)])
+        planned, other = quants[:2], quants[2]
+        batch = Quant._serial_new_batch_reserve(planned)
+        batched = Quant.with_context(serial_batch_reserve=batch)
+        for quant in quants:
+            batched._update_reserved_quantity(
+                self.firewall, stock, 1, lot_id=quant.lot_id
+            )
+        self.assertEqual(planned.mapped("reserved_quantity"), [0.0, 0.0])
+        self.assertEqual(other.reserved_quantity, 1.0, "not planned: core at once")
+        self.assertEqual(sorted(batch["reserved"].values()), [1, 1])
+        Quant._serial_apply_batch_reserve(batch)
+        self.assertEqual(planned.mapped("reserved_quantity"), [1.0, 1.0])
+        self.assertFalse(batch["reserved"], "applied once")

@@ -4,7 +4,7 @@
 PYTHON ?= python3
 SP = $(PYTHON) scripts/sp.py
 
-.PHONY: run test test-hostfree lint bench bench-enquiry host clean-host
+.PHONY: run test test-hostfree lint bench bench-enquiry bench-count-sheet host clean-host
 
 run:  ## install what is needed, create/reuse the demo db, serve on :8069
 	$(SP) run
@@ -23,6 +23,9 @@ bench:  ## receipt benchmark in the `make run` database, rolled back (ARGS=...)
 
 bench-enquiry:  ## Serial Enquiry benchmark: fills 1,000,000 serials into its own database
 	$(SP) bench-enquiry $(ARGS)
+
+bench-count-sheet:  ## count sheet import of 1,000 / 10,000 / 100,000 rows, rolled back (ARGS=...)
+	$(SP) bench-count-sheet $(ARGS)
 
 host:  ## print the python of the Odoo 18 the commands use (installs it if needed)
 	$(SP) host

@@ -1,5 +1,5 @@
 """The commands behind `make run`, `make test`, `make test-hostfree`, `make bench`,
-`make bench-enquiry`, `make host` and `make clean-host`."""
+`make bench-enquiry`, `make bench-count-sheet`, `make host` and `make clean-host`."""
 
 import os
 import re
@@ -195,6 +195,10 @@ def cmd_bench_enquiry(argv):
     )
 
 
+def cmd_bench_count_sheet(argv):
+    return cmd_bench(argv, "bench_count_sheet.py")
+
+
 def cmd_host(_argv):
     """Print the python of the Odoo the commands use (building it if needed);
     the progress of a first build goes to standard error."""
@@ -231,6 +235,7 @@ COMMANDS = {
     "screenshots": cmd_screenshots,
     "bench": cmd_bench,
     "bench-enquiry": cmd_bench_enquiry,
+    "bench-count-sheet": cmd_bench_count_sheet,
     "host": cmd_host,
     "lint": cmd_lint,
     "clean-host": cmd_clean_host,
@@ -243,6 +248,7 @@ USAGE = """usage: python3 scripts/sp.py COMMAND [ARGS]
   screenshots           make screenshots: pictures of the main screens for the docs
   bench [ARGS]          make bench (ARGS go to benchmarks/bench_receipt.py)
   bench-enquiry [ARGS]  make bench-enquiry
+  bench-count-sheet [ARGS]  make bench-count-sheet (benchmarks/bench_count_sheet.py)
   lint                  ruff and pylint-odoo (var/venv-lint)
   host                  print the python of the Odoo 18 used (installs it if needed)
   clean-host            remove the cached Odoo host(s), test templates and var/

@@ -4,3 +4,4 @@ from . import billing
 from . import reservation_plan
 from . import spreadsheet
 from . import input_checks
+from . import table_statistics

@@ -1,6 +1,6 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -16,6 +16,9 @@ class HelpdeskTicket(models.Model):
         "helpdesk.ticket",
         "serial.procurement.ticket.sourcing",
         "serial.procurement.ticket.flow",
+        "serial.procurement.ticket.documents",
+        "serial.procurement.ticket.guards",
+        "serial.procurement.ticket.automation",
     ]
 
     sale_order_link_ids = fields.One2many(
@@ -204,74 +207,6 @@ class HelpdeskTicket(models.Model):
                 order._serial_is_fully_invoiced() if order else False,
             )
 
-    @api.depends("sale_order_id.order_line.invoice_lines.parent_state")
-    def _compute_invoice_ids(self):
-        for ticket in self:
-            invoices = ticket.sale_order_id.invoice_ids.filtered(
-                lambda m: m.state != "cancel"
-            )
-            deposits = invoices.filtered(lambda m: m._is_serial_deposit_invoice())
-            ticket.invoice_ids = invoices
-            ticket.invoice_count = len(invoices)
-            ticket.deposit_invoice_ids = deposits
-            ticket.deposit_amount = sum(
-                deposits.filtered(lambda m: m.state == "posted").mapped("amount_total")
-            )
-
-    @api.depends(
-        "sale_order_id.order_line.qty_invoiced",
-        "sale_order_id.order_line.product_uom_qty",
-    )
-    def _compute_charge_line_ids(self):
-        for ticket in self:
-            ticket.charge_line_ids = ticket.sale_order_id.order_line.filtered(
-                lambda line: line._is_serial_pending_charge()
-            )
-
-    @api.depends("purchase_order_ids")
-    def _compute_purchase_order_count(self):
-        for ticket in self:
-            ticket.purchase_order_count = len(ticket.purchase_order_ids)
-
-    @api.depends("purchase_order_ids.picking_ids")
-    def _compute_receipt_ids(self):
-        groups = self.env["stock.move.line"]._read_group(
-            [("ticket_id", "in", self.ids), ("picking_code", "=", "incoming")],
-            ["ticket_id"],
-            ["picking_id:recordset"],
-        )
-        received = {ticket.id: pickings for ticket, pickings in groups}
-        for ticket in self:
-            receipts = ticket.purchase_order_ids.picking_ids.filtered(
-                lambda p: p.picking_type_code == "incoming"
-            ) | received.get(ticket.id, self.env["stock.picking"])
-            ticket.receipt_ids = receipts
-            ticket.receipt_count = len(receipts)
-
-    @api.depends("sale_order_id.picking_ids.picking_type_code")
-    def _compute_delivery_ids(self):
-        for ticket in self:
-            deliveries = ticket.sale_order_id.picking_ids.filtered(
-                lambda p: (
-                    p.picking_type_code != "incoming"
-                    or p.location_id.usage == "customer"
-                )
-            )
-            ticket.delivery_ids = deliveries
-            ticket.delivery_count = len(deliveries)
-
-    @api.depends("sale_order_id.order_line")
-    def _compute_serial_line_ids(self):
-        for ticket in self:
-            ticket.serial_line_ids = ticket.sale_order_id.order_line.filtered(
-                lambda line: not line.display_type and not line.is_downpayment
-            )
-
-    @api.depends("lot_ids")
-    def _compute_lot_count(self):
-        for ticket in self:
-            ticket.lot_count = len(ticket.lot_ids)
-
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
@@ -316,72 +251,6 @@ class HelpdeskTicket(models.Model):
                 )
             )
         return order
-
-    # ------------------------------------------------------------------
-    # Lifecycle guards (F8, F10, F11)
-    # ------------------------------------------------------------------
-
-    def _serial_commitments(self):
-        """Why this ticket cannot lose its estimate: serials, posted deposits."""
-        self.ensure_one()
-        reasons = []
-        lot_count = (
-            self.env["stock.lot"].sudo().search_count([("ticket_id", "=", self.id)])
-        )
-        if lot_count:
-            reasons.append(_("%(count)s serial(s) received", count=lot_count))
-        deposits = self.sudo().sale_order_link_ids.invoice_ids.filtered(
-            lambda m: m.state == "posted" and m._is_serial_deposit_invoice()
-        )
-        if deposits:
-            reasons.append(
-                _("deposit(s) %(names)s", names=", ".join(deposits.mapped("name")))
-            )
-        return reasons
-
-    def _check_estimate_change_allowed(self):
-        """Refuse to take its estimate from a ticket that holds serials or posted
-        deposits: they belong to that estimate's lines."""
-        for ticket in self:
-            reasons = ticket._serial_commitments()
-            if reasons:
-                raise UserError(
-                    _(
-                        "The estimate of ticket %(ticket)s cannot change: it holds "
-                        "%(reasons)s. Credit the deposits and release the serials "
-                        "first.",
-                        ticket=ticket.display_name,
-                        reasons="; ".join(reasons),
-                    )
-                )
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_serial_commitments(self):
-        for ticket in self:
-            reasons = ticket._serial_commitments()
-            if reasons:
-                raise UserError(
-                    _(
-                        "Ticket %(ticket)s cannot be deleted: it holds %(reasons)s. "
-                        "Close it instead, or credit the deposits and release the "
-                        "serials first.",
-                        ticket=ticket.display_name,
-                        reasons="; ".join(reasons),
-                    )
-                )
-
-    def _check_can_receive_serials(self):
-        """A closed ticket, or one whose estimate is missing or cancelled, takes
-        no serial."""
-        for ticket in self:
-            if ticket.closed:
-                raise UserError(
-                    _(
-                        "Ticket %(ticket)s is closed: it takes no more serials.",
-                        ticket=ticket.display_name,
-                    )
-                )
-            ticket._get_confirmed_order()
 
     def _serial_billing_env(self):
         """Return ``self`` in the environment that posts its invoices and
@@ -489,63 +358,6 @@ class HelpdeskTicket(models.Model):
             "views": [(False, "form")],
         }
 
-    def action_view_sale_order(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "sale.order",
-            "res_id": self.sale_order_id.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-        }
-
-    def action_view_invoices(self):
-        self.ensure_one()
-        action = self.env["ir.actions.actions"]._for_xml_id(
-            "account.action_move_out_invoice_type"
-        )
-        action["domain"] = [("id", "in", self.invoice_ids.ids)]
-        action["context"] = {"create": False}
-        return action
-
-    def action_view_purchase_orders(self, orders=None):
-        self.ensure_one()
-        orders = orders if orders is not None else self.purchase_order_ids
-        action = self.env["ir.actions.actions"]._for_xml_id("purchase.purchase_rfq")
-        action["domain"] = [("id", "in", orders.ids)]
-        action["context"] = {"default_ticket_id": self.id}
-        if len(orders) == 1:
-            action.update(res_id=orders.id, view_mode="form", views=[(False, "form")])
-        return action
-
-    def action_view_receipts(self):
-        self.ensure_one()
-        action = self.env["ir.actions.actions"]._for_xml_id(
-            "stock.action_picking_tree_all"
-        )
-        action["domain"] = [("id", "in", self.receipt_ids.ids)]
-        action["context"] = {"create": False}
-        return action
-
-    def action_view_deliveries(self):
-        self.ensure_one()
-        action = self.env["ir.actions.actions"]._for_xml_id(
-            "stock.action_picking_tree_all"
-        )
-        action["domain"] = [("id", "in", self.delivery_ids.ids)]
-        action["context"] = {"create": False}
-        if len(self.delivery_ids) == 1:
-            action.update(
-                res_id=self.delivery_ids.id, view_mode="form", views=[(False, "form")]
-            )
-        return action
-
-    def action_view_serials(self):
-        self.ensure_one()
-        return self.lot_ids._action_open_serial_list(
-            _("Serials of %s", self.display_name)
-        )
-
     def _get_form_action(self):
         self.ensure_one()
         return {
@@ -555,92 +367,3 @@ class HelpdeskTicket(models.Model):
             "view_mode": "form",
             "views": [(False, "form")],
         }
-
-    # ------------------------------------------------------------------
-    # Materials used on a ticket (seed 001: serials used on a job)
-    # ------------------------------------------------------------------
-
-    @api.depends("material_lot_ids")
-    def _compute_material_lot_count(self):
-        for ticket in self:
-            ticket.material_lot_count = len(ticket.material_lot_ids)
-
-    def action_use_materials(self):
-        """Open the dialog that takes serialized stock out on this ticket."""
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Use Materials"),
-            "res_model": "serial.procurement.ticket.material.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_ticket_id": self.id},
-        }
-
-    def action_view_material_lots(self):
-        self.ensure_one()
-        return self.material_lot_ids._action_open_serial_list(
-            _("Materials of %s", self.display_name)
-        )
-
-    # ------------------------------------------------------------------
-    # Automation rules (data/base_automation_data.xml)
-    # ------------------------------------------------------------------
-
-    @api.depends(
-        "lot_ids.product_id",
-        "sale_order_id.order_line.product_id",
-        "sale_order_id.order_line.product_uom_qty",
-    )
-    def _compute_serial_all_received(self):
-        allocated = {
-            (ticket.id, product.id): count
-            for ticket, product, count in self.env["stock.lot"]._read_group(
-                [("ticket_id", "in", self.ids)],
-                ["ticket_id", "product_id"],
-                ["__count"],
-            )
-        }
-        for ticket in self:
-            needed = ticket._serial_units_needed()
-            ticket.serial_all_received = bool(needed) and all(
-                allocated.get((ticket.id, product.id), 0) >= qty
-                for product, qty in needed.items()
-            )
-
-    def _serial_closing_stage(self):
-        """The first closed stage the ticket's team may use."""
-        self.ensure_one()
-        return self.team_id._get_applicable_stages().filtered("closed")[:1]
-
-    def _serial_move_to_closing_stage(self):
-        """Move open tickets to their team's first closed stage."""
-        for ticket in self.filtered(lambda t: not t.stage_id.closed):
-            stage = ticket._serial_closing_stage()
-            if stage:
-                ticket.stage_id = stage
-
-    def _serial_notify_all_serials_received(self):
-        """Tell the ticket's customer that every serialized unit has arrived,
-        with the serial numbers (a comment: the customer is notified by email)."""
-        for ticket in self.filtered("partner_id"):
-            items = Markup("").join(
-                Markup("<li>%s: %s</li>")
-                % (escape(lot.product_id.display_name), escape(lot.name))
-                for lot in ticket.lot_ids.sorted(
-                    lambda lot: (lot.product_id.id, lot.name)
-                )
-            )
-            ticket.message_post(
-                body=Markup("<p>%s</p><ul>%s</ul>")
-                % (
-                    _(
-                        "Good news: every unit ordered on %(ticket)s has arrived.",
-                        ticket=ticket.display_name,
-                    ),
-                    items,
-                ),
-                partner_ids=ticket.partner_id.ids,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-            )

@@ -4,7 +4,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, sql
 
 from ..tools import serial_parser
 from .serial_procurement_lot_case_key import CASE_INDEX
@@ -13,6 +13,8 @@ _logger = logging.getLogger(__name__)
 
 # (product, company or 0, name): the host's rule for lots, enforced by the database.
 UNIQUE_INDEX = "stock_lot_serial_procurement_name_uniq"
+# Exact serial names, whatever the product: the lookups of a list of serials.
+NAME_INDEX = "stock_lot_serial_procurement_name_idx"
 # Precommit data: ids of reserved serials written off in this transaction.
 LOSSES_KEY = "serial_procurement.reserved_losses"
 
@@ -155,6 +157,13 @@ class SerialProcurementLotGuard(models.AbstractModel):
             )
         )
         return True
+
+    def _serial_create_name_index(self):
+        """A plain index on serial names: core indexes ``stock.lot.name`` for
+        partial matches only (trigram), which cannot find a list of exact
+        serials (count sheets, serial entry, the enquiry) without reading the
+        whole table."""
+        sql.create_index(self.env.cr, NAME_INDEX, "stock_lot", ['"name"'])
 
     def _serial_unique_violation(self, error, vals_list):
         """The clear error of a serial created twice at the same moment (or

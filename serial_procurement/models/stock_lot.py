@@ -4,10 +4,8 @@ from collections import defaultdict
 
 from psycopg2 import errors
 
-from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.osv import expression
-from odoo.tools import SQL
 
 from .serial_procurement_lot_case_key import CASE_INDEX
 from .serial_procurement_lot_guard import UNIQUE_INDEX
@@ -35,6 +33,8 @@ class StockLot(models.Model):
         "serial.procurement.lot.allocation",
         "serial.procurement.lot.guard",
         "serial.procurement.lot.case.key",
+        "serial.procurement.lot.enquiry",
+        "serial.procurement.lot.intake",
     ]
 
     # computed before the row is inserted, as the uniqueness key that needs it
@@ -283,164 +283,10 @@ class StockLot(models.Model):
     # Lifecycle (issue #4): serials added on a transaction, corrections
     # ------------------------------------------------------------------
 
-    def _compute_serial_enquiry(self):
-        for lot in self:
-            lot.serial_enquiry = lot.name
-
-    def _search_serial_enquiry(self, operator, value):
-        """One search box over the serial and its references.
-
-        The references (partners, tickets, purchase orders, invoices: small
-        tables) are looked up first, and the serials are then searched with an
-        OR of literal ids: PostgreSQL combines the trigram index of the serial
-        name with the btree indexes of customer, supplier, ticket and purchase
-        order, and estimates each branch right, so the search stays fast with
-        millions of serials. References the user may not read are skipped.
-        """
-        if operator not in ("ilike", "=") or not isinstance(value, str) or not value:
-            return [("name", operator, value)]
-        terms = [[("name", operator, value)]]
-        partners = self._serial_enquiry_ids(
-            "res.partner", [("complete_name", operator, value)]
-        )
-        if partners:
-            terms += [
-                [("customer_id", "in", partners)],
-                [("supplier_id", "in", partners)],
-            ]
-        tickets = self._serial_enquiry_ids(
-            "helpdesk.ticket",
-            ["|", ("name", operator, value), ("number", operator, value)],
-        )
-        if tickets:
-            terms.append([("ticket_id", "in", tickets)])
-            terms.append([("material_ticket_id", "in", tickets)])
-        orders = self._serial_enquiry_ids("purchase.order", [("name", operator, value)])
-        if orders:
-            terms.append([("purchase_order_id", "in", orders)])
-        invoices = self._serial_enquiry_ids(
-            "account.move",
-            [
-                ("name", operator, value),
-                ("move_type", "in", ("out_invoice", "out_refund")),
-            ],
-        )
-        if invoices:
-            terms.append([("invoice_line_ids.move_id", "in", invoices)])
-        return expression.OR(terms)
-
-    def _serial_enquiry_ids(self, model, domain):
-        """Ids of the ``model`` records matching ``domain`` that the user may read."""
-        records = self.env[model].with_context(active_test=False)
-        if not records.has_access("read"):
-            return []
-        return list(records._search(domain))
-
-    @api.model
-    def _serial_find(self, product, names, company):
-        """The existing serials ``names`` of ``product`` in the uniqueness scope
-        of ``company``: its own and those shared by all companies. Searched
-        as superuser (uniqueness ignores access rights), returned in this env."""
-        if not names:
-            return self.browse()
-        name_domain = [("name", "in", list(names))]
-        if company.serial_case_insensitive:
-            matching = SQL(
-                "(SELECT id FROM stock_lot"
-                " WHERE product_id = %s AND lower(name) IN %s)",
-                product.id,
-                tuple({name.lower() for name in names}),
-            )
-            name_domain = [("id", "in", matching)]
-        lots = self.sudo().search(
-            [
-                *name_domain,
-                ("product_id", "=", product.id),
-                ("company_id", "in", [company.id, False]),
-            ]
-        )
-        return lots.with_env(self.env)
-
-    @api.model
-    def _serial_check_other_products(self, product, names, company):
-        """Refuse serials ``names`` that already exist for another product in
-        the uniqueness scope of ``company`` (searched as superuser)."""
-        clashes = self.sudo().search_fetch(
-            [
-                ("name", "in", list(names)),
-                ("product_id", "!=", product.id),
-                ("company_id", "in", [company.id, False]),
-            ],
-            ["name", "product_id"],
-        )
-        if clashes:
-            raise UserError(
-                _(
-                    "These serial numbers already belong to another product:"
-                    "\n%(lines)s",
-                    lines="\n".join(
-                        f"{lot.name}: {lot.product_id.display_name}" for lot in clashes
-                    ),
-                )
-            )
-
-    @api.model
-    def _serial_create_on_transaction(self, product, names, company=None):
-        """Create serials never received, for a Serial Procurement Manager only.
-
-        The serials are flagged ``needs_review``; plain users get an error.
-        """
-        if not names:
-            return self.browse()
-        company = company or self.env.company
-        company._serial_check_strict_intake(
-            product,
-            _(
-                "adding serial numbers never received (%(names)s)",
-                names=", ".join(names),
-            ),
-        )
-        if not self.env.user.has_group(
-            "serial_procurement.group_serial_procurement_manager"
-        ):
-            raise UserError(
-                _(
-                    "The serial number(s) %(names)s of %(product)s were never "
-                    "received. "
-                    "Only a Serial Procurement Manager may add a serial on a "
-                    "transaction; otherwise receive it first.",
-                    names=", ".join(names),
-                    product=product.display_name,
-                )
-            )
-        return self.create(
-            [
-                {
-                    "name": name,
-                    "product_id": product.id,
-                    "company_id": company.id,
-                    "needs_review": True,
-                }
-                for name in names
-            ]
-        )
-
-    def action_clear_review(self):
-        if not self.env.user.has_group(
-            "serial_procurement.group_serial_procurement_manager"
-        ):
-            raise UserError(
-                _(
-                    "Only a Serial Procurement Manager may clear a serial to "
-                    "investigate."
-                )
-            )
-        self.filtered("needs_review").write({"needs_review": False})
-        return True
-
     def init(self):
         res = super().init()
         self._serial_create_unique_index()
+        self._serial_create_name_index()
         self._serial_fill_name_keys(only_missing=True)
         self._serial_create_case_index()
         return res
@@ -538,47 +384,3 @@ class StockLot(models.Model):
             "target": "new",
             "context": {"default_lot_id": self.id},
         }
-
-    # ------------------------------------------------------------------
-    # Materials used on a ticket, automation rules
-    # ------------------------------------------------------------------
-
-    def _serial_stamp_material(self, ticket):
-        """Record the ticket and its customer on serials used as material."""
-        vals = {"material_ticket_id": ticket.id}
-        customer = ticket.partner_id.commercial_partner_id
-        if customer:
-            vals["customer_id"] = customer.id
-        self.write(vals)
-
-    def _serial_review_responsible(self):
-        """The stock manager who investigates this serial: the product's
-        responsible when an Inventory Administrator, else the first Inventory
-        Administrator of the serial's company."""
-        self.ensure_one()
-        managers = self.env.ref("stock.group_stock_manager").sudo().users
-        responsible = self.product_id.responsible_id
-        if responsible in managers:
-            return responsible
-        company = self.company_id or self.env.company
-        candidates = managers.filtered(
-            lambda user: (
-                not user.share
-                and user.id != SUPERUSER_ID
-                and company in user.company_ids
-            )
-        ).sorted("id")
-        return candidates[:1] or self.env.user
-
-    def _serial_schedule_review_activity(self):
-        """A to-do for the stock manager on each serial to investigate."""
-        for lot in self.filtered("needs_review"):
-            lot.activity_schedule(
-                "mail.mail_activity_data_todo",
-                user_id=lot._serial_review_responsible().id,
-                summary=_("Investigate serial %(serial)s", serial=lot.name),
-                note=_(
-                    "This serial was added on a transaction without a receipt: "
-                    "check it and record a retrospective receipt if needed."
-                ),
-            )

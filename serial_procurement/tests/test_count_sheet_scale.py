@@ -138,6 +138,16 @@ class TestCountSheetScale(SerialLifecycleCommon):
         )
         self.assertEqual(counted, quant)
 
+    def test_per_quant_creation_when_another_addon_overrides(self):
+        """When another addon overrides ``stock.quant.create`` below this one,
+        the batch would skip it: core's one-by-one creation is used, with the
+        same result."""
+        Quant = self.env.registry["stock.quant"]
+        with patch.object(Quant, "_serial_can_batch_create", lambda self: False):
+            self._import(self._new_rows(["ONE-BY-ONE-1", "ONE-BY-ONE-2"]))
+        lots = self._lots(["ONE-BY-ONE-1", "ONE-BY-ONE-2"])
+        self.assertEqual(self._quants(lots, self.shelf).mapped("quantity"), [1.0, 1.0])
+
     def test_moved_serial_applied_zero_first(self):
         """The sheet lists the new place first and the old place (counted 0)
         last: the zero is applied first, the serial ends in one place."""
@@ -171,3 +181,20 @@ class TestCountSheetScale(SerialLifecycleCommon):
             self.assertGreater(pages, 32)
             self.assertGreater(tuples, 10000)
             self.assertEqual(wizard._refresh_stock_statistics(), [], "now up to date")
+
+    def test_exact_serial_names_are_indexed(self):
+        """Core indexes serial names for partial matches only (trigram); the
+        addon adds a plain index so that a list of exact serials is found
+        without reading the whole table."""
+        self.env.cr.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = %s",
+            ["stock_lot_serial_procurement_name_idx"],
+        )
+        (definition,) = self.env.cr.fetchone()
+        self.assertIn("USING btree (name)", definition)
+        self.env.cr.execute("SET LOCAL enable_seqscan = off")
+        self.env.cr.execute(
+            "EXPLAIN SELECT id FROM stock_lot WHERE name IN %s", [("A-1", "A-2")]
+        )
+        plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+        self.assertIn("stock_lot_serial_procurement_name_idx", plan)

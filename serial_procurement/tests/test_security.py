@@ -158,3 +158,24 @@ class TestSecurity(SerialProcurementCase):
         self.assertFalse(env_b["helpdesk.ticket"].search([("id", "=", ticket.id)]))
         self.assertFalse(env_b["sale.order"].search([("id", "=", order.id)]))
         self.assertFalse(env_b["purchase.order"].search([("id", "=", purchase.id)]))
+
+    def test_helpdesk_user_without_inventory_opens_the_ticket(self):
+        """A helpdesk agent without Inventory rights opens a ticket that has
+        serials: the form loads, the Serials button (which opens the serials'
+        stock history) is offered to Inventory users only."""
+        order = self._create_quotation([(self.firewall, 1)])
+        ticket = self._create_ticket(order)
+        self._receive(self._purchase(ticket), self.firewall, ["HD-ONLY-1"], ticket)
+        agent = self._create_user(
+            "sp_helpdesk_only", "helpdesk_mgmt.group_helpdesk_user"
+        )
+        self.assertFalse(agent.has_group("stock.group_stock_user"))
+        as_agent = ticket.with_user(agent)
+        self.assertEqual(as_agent.lot_count, 1)
+        arch = as_agent.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertNotIn('name="action_view_serials"', arch)
+        self.assertIn(
+            'name="action_view_serials"',
+            ticket.get_views([(False, "form")])["views"]["form"]["arch"],
+        )
+        as_agent.web_read({"lot_count": {}, "name": {}})

@@ -1,15 +1,11 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import logging
-
 from psycopg2 import errors
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists
-
-_logger = logging.getLogger(__name__)
 
 # (product, company or 0, serial_name_key): "FW1" and "fw1" are one serial in a
 # company that ignores case, enforced by the database.
@@ -148,33 +144,13 @@ class SerialProcurementLotCaseKey(models.AbstractModel):
     def _serial_create_case_index(self):
         """Create the unique index of the keys, or report in the log the
         serials that prevent it (they must be renamed or merged first)."""
-        self.env.cr.execute(
-            SQL("SELECT 1 FROM pg_indexes WHERE indexname = %s", CASE_INDEX)
+        return self._serial_create_reported_index(
+            CASE_INDEX,
+            "serial_name_key",
+            self._serial_duplicate_keys,
+            "serial name(s) differing only by case in a company that ignores "
+            "case (product id, company id, key, names)",
         )
-        if self.env.cr.rowcount:
-            return True
-        duplicates = self._serial_duplicate_keys()
-        if duplicates:
-            _logger.warning(
-                "stock.lot: unique index %s NOT created: %s serial name(s) differ "
-                "only by case in a company that ignores case (product id, company "
-                "id, key, names): %s. Rename or merge them, then upgrade "
-                "serial_procurement again.",
-                CASE_INDEX,
-                len(duplicates),
-                duplicates,
-            )
-            return False
-        self.env.cr.execute(
-            SQL(
-                "CREATE UNIQUE INDEX %s ON stock_lot "
-                "(product_id, COALESCE(company_id, 0), serial_name_key)",
-                SQL.identifier(CASE_INDEX),
-            )
-        )
-        return True
-
-    # ------------------------------------------------------------ the setting
 
     @api.model
     def _serial_case_clashes(self, companies, limit=20):

@@ -133,27 +133,37 @@ class SerialProcurementLotGuard(models.AbstractModel):
     def _serial_create_unique_index(self):
         """Create the unique index of serial names, or report in the log the
         duplicates that prevent it (they must be renamed or merged first)."""
-        self.env.cr.execute(
-            SQL("SELECT 1 FROM pg_indexes WHERE indexname = %s", UNIQUE_INDEX)
+        return self._serial_create_reported_index(
+            UNIQUE_INDEX,
+            "name",
+            self._serial_duplicate_names,
+            "duplicate serial name(s) (product id, company id, name, count)",
         )
-        if self.env.cr.rowcount:
+
+    def _serial_create_reported_index(self, index, column, find_duplicates, what):
+        """Create the unique index ``index`` on (product, company, ``column``) of
+        serials, unless it exists. When rows break it, log them (the first 50,
+        from ``find_duplicates()``: ``what`` they are) instead, and return
+        False: they must be renamed or merged, then the addon upgraded again."""
+        if sql.index_exists(self.env.cr, index):
             return True
-        duplicates = self._serial_duplicate_names()
+        duplicates = find_duplicates()
         if duplicates:
             _logger.warning(
-                "stock.lot: unique index %s NOT created: %s duplicate serial "
-                "name(s) (product id, company id, name, count): %s. Rename or merge "
+                "stock.lot: unique index %s NOT created: %s %s: %s. Rename or merge "
                 "them, then upgrade serial_procurement again.",
-                UNIQUE_INDEX,
+                index,
                 len(duplicates),
+                what,
                 duplicates,
             )
             return False
         self.env.cr.execute(
             SQL(
                 "CREATE UNIQUE INDEX %s ON stock_lot "
-                "(product_id, COALESCE(company_id, 0), name)",
-                SQL.identifier(UNIQUE_INDEX),
+                "(product_id, COALESCE(company_id, 0), %s)",
+                SQL.identifier(index),
+                SQL.identifier(column),
             )
         )
         return True

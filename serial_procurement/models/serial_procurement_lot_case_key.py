@@ -1,5 +1,7 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
 from psycopg2 import errors
 
 from odoo import api, fields, models
@@ -7,6 +9,10 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists
 
+_logger = logging.getLogger(__name__)
+
+# Keys written on this many serials at once: the table's indexes are rebuilt.
+REBUILD_AFTER_ROWS = 10000
 # (product, company or 0, serial_name_key): "FW1" and "fw1" are one serial in a
 # company that ignores case, enforced by the database.
 CASE_INDEX = "stock_lot_serial_procurement_name_key_uniq"
@@ -124,6 +130,22 @@ class SerialProcurementLotCaseKey(models.AbstractModel):
         field = self.env["stock.lot"]._fields["serial_name_key"]
         self.env.remove_to_compute(field, self.env.records_to_compute(field))
         return count
+
+    @api.model
+    def _serial_rebuild_indexes_after_fill(self, count):
+        """After keys were written on a large share of the serials at once (the
+        upgrade that adds the key), rebuild the table's indexes and statistics.
+        Every row got a new version, and so a new entry in every index: core's
+        trigram index of serial names comes out bloated, which made the Serial
+        Enquiry by serial at 1,000,000 serials go from 6 ms to 11-35 ms until
+        the index was rebuilt. The upgrade runs with Odoo stopped: REINDEX's
+        lock on ``stock_lot`` only lasts until it ends."""
+        if count < REBUILD_AFTER_ROWS:
+            return False
+        self.env.cr.execute(SQL("REINDEX TABLE stock_lot"))
+        self.env.cr.execute(SQL("ANALYZE stock_lot"))
+        _logger.info("stock.lot: %s uniqueness keys written; indexes rebuilt.", count)
+        return True
 
     # ------------------------------------------------------------ the index
 

@@ -287,8 +287,9 @@ class StockLot(models.Model):
         res = super().init()
         self._serial_create_unique_index()
         self._serial_create_name_index()
-        self._serial_fill_name_keys(only_missing=True)
+        filled = self._serial_fill_name_keys(only_missing=True)
         self._serial_create_case_index()
+        self._serial_rebuild_indexes_after_fill(filled)
         return res
 
     @api.model_create_multi

@@ -4,12 +4,15 @@
 uniqueness key ``stock.lot.serial_name_key``, its unique index, and the
 company setting that refuses to merge serials differing only by case."""
 
+from unittest.mock import patch
+
 import psycopg2
 
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..models import serial_procurement_lot_case_key as case_key
 from ..models.serial_procurement_lot_case_key import CASE_INDEX
 from .common import SerialProcurementCase
 
@@ -124,3 +127,34 @@ class TestSerialCaseKey(SerialProcurementCase):
                 {"serial_case_insensitive": True}
             ).execute()
         self.assertFalse(self.company.serial_case_insensitive)
+
+    def test_indexes_rebuilt_after_a_large_fill(self):
+        """Keys written on many serials at once (the upgrade that adds them)
+        leave every index of the table with a second entry per row: above the
+        threshold the indexes are rebuilt, below it nothing is done."""
+        Lot = self.env["stock.lot"]
+        self._lot("RB-1")
+        self.env.cr.execute("UPDATE stock_lot SET serial_name_key = NULL")
+        filled = Lot._serial_fill_name_keys(only_missing=True)
+        self.assertGreaterEqual(filled, 1)
+        self.assertFalse(Lot._serial_rebuild_indexes_after_fill(filled))
+        before = self._index_files()
+        self.assertEqual(self._index_files(), before)
+        with patch.object(case_key, "REBUILD_AFTER_ROWS", 1):
+            self.assertTrue(Lot._serial_rebuild_indexes_after_fill(filled))
+        after = self._index_files()
+        self.assertEqual(set(after), set(before))
+        self.assertTrue(
+            all(after[name] != before[name] for name in before),
+            "every index of stock_lot has a new file: rebuilt",
+        )
+        self.assertTrue(Lot.search([("name", "=", "RB-1")]).serial_name_key)
+
+    def _index_files(self):
+        """{index name: its file node} of the indexes of stock_lot."""
+        self.env.cr.execute(
+            """SELECT c.relname, c.relfilenode FROM pg_index i
+                 JOIN pg_class c ON c.oid = i.indexrelid
+                WHERE i.indrelid = 'stock_lot'::regclass"""
+        )
+        return dict(self.env.cr.fetchall())

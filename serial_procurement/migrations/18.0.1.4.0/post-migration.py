@@ -22,6 +22,7 @@ def migrate(cr, version):
     env = api.Environment(cr, SUPERUSER_ID, {})
     lots = env["stock.lot"]
     filled = lots._serial_fill_name_keys(only_missing=True)
+    lots._serial_rebuild_indexes_after_fill(filled)
     if lots._serial_create_case_index():
         _logger.info(
             "serial_procurement: serial uniqueness keys filled (%s) and unique in "

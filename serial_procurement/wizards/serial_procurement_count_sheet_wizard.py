@@ -193,8 +193,9 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
         """Set the counted quantities of ``parsed`` rows and apply the
         differences, with a few queries for the whole slice: counts of existing
         quants through core's ``_apply_inventory``; units counted where no quant
-        exists yet (new serials) straight as the inventory moves core would make,
-        without creating the quants first."""
+        exists yet (new serials) straight as core's inventory moves, one per
+        product and location with a line per serial, the quants of the serials
+        new to the database created in one batch (``serial_new_lot_ids``)."""
         new_lots = self._create_missing_lots(parsed)
         # Strict serialized intake lets the import count existing serials in.
         Quant = self.env["stock.quant"].with_context(

@@ -104,31 +104,38 @@ class AccountMove(models.Model):
 
     def _serial_note_unfreed(self, unnamed):
         """Post on this credit note the serials still invoiced for the products
-        it credits in part without naming serials (``unnamed``: {product:
-        lines of the reversed invoice})."""
+        it credits without naming serials (``unnamed``: {product: lines of the
+        reversed invoice}; none for a credit note made by hand, whose
+        customer's invoiced serials of the product are listed instead)."""
         self.ensure_one()
+        Lot = self.env["stock.lot"].sudo()
         for product, invoice_lines in unnamed.items():
-            still = (
-                self.env["stock.lot"]
-                .sudo()
-                .search(
-                    [
-                        ("customer_invoice_line_id", "in", invoice_lines.ids),
-                        ("product_id", "=", product.id),
-                    ]
-                )
-            )
+            domain = [("product_id", "=", product.id)]
+            if invoice_lines:
+                domain.append(("customer_invoice_line_id", "in", invoice_lines.ids))
+            else:
+                domain += [
+                    ("customer_invoice_line_id.parent_state", "=", "posted"),
+                    (
+                        "customer_invoice_line_id.move_id.commercial_partner_id",
+                        "=",
+                        self.commercial_partner_id.id,
+                    ),
+                ]
+            still = Lot.search(domain)
             if not still:
                 continue
             self.message_post(
                 body=self.env._(
                     "No serial of %(product)s freed: this credit note credits "
-                    "part of the units invoiced on %(invoice)s without naming "
-                    "serials. Serials still invoiced: %(serials)s. To free them, "
-                    "choose the serials on the credit note line (reset it to "
-                    "draft, set Serial Numbers, post).",
+                    "units invoiced on %(invoice)s without naming serials. Serials "
+                    "still invoiced: %(serials)s. To free them, choose the serials "
+                    "on the credit note line (reset it to draft, set Serial "
+                    "Numbers, post).",
                     product=product.display_name,
-                    invoice=invoice_lines.move_id.name,
+                    invoice=", ".join(
+                        still.customer_invoice_line_id.move_id.mapped("name")
+                    ),
                     serials=", ".join(still.mapped("name")),
                 )
             )

@@ -64,3 +64,28 @@ class TestCreditNotes(SerialProcurementCase):
         self.assertFalse(
             refund.message_ids.filtered(lambda m: "No serial of" in (m.body or ""))
         )
+
+    def test_credit_note_by_hand_without_serials_frees_none(self):
+        """A credit note made by hand (reversing no invoice) that names no
+        serial frees none and lists the customer's serials still invoiced."""
+        refund = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": self.invoice.partner_id.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.firewall.id,
+                            "quantity": 1,
+                            "price_unit": 10,
+                        }
+                    )
+                ],
+            }
+        )
+        refund.action_post()
+        self.assertEqual(self._still_invoiced(), self.lots)
+        note = refund.message_ids[:1].body
+        self.assertIn("No serial of", note)
+        self.assertIn(self.invoice.name, note)
+        self.assertIn("CRN-1, CRN-2", note)

@@ -4,13 +4,16 @@
 PYTHON ?= python3
 SP = $(PYTHON) scripts/sp.py
 
-.PHONY: run test test-hostfree lint bench bench-enquiry bench-count-sheet host clean-host
+.PHONY: run test test-some test-hostfree lint bench bench-enquiry bench-count-sheet host clean-host
 
 run:  ## install what is needed, create/reuse the demo db, serve on :8069
 	$(SP) run
 
 test:  ## host-free suite, then every addon's tests on Odoo 18 (installed if missing)
 	$(SP) test
+
+test-some:  ## named Odoo tests on a kept dev database: make test-some ARGS="serial_procurement/tests/test_flow.py"
+	$(SP) test-some $(ARGS)
 
 test-hostfree:  ## explicit opt-in: the host-free suite only (no PostgreSQL, no Odoo)
 	$(SP) test --hostfree-only

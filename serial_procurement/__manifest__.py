@@ -4,7 +4,7 @@
     "name": "Serial Procurement",
     "summary": "Sell serialized hardware through tickets: deposit, purchase, "
     "receive by serial onto the ticket, invoice with serials and deposit deducted",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Inventory/Inventory",
     "website": "https://github.com/serial-procurement/serial_procurement",
     "author": "serial_procurement contributors",

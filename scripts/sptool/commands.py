@@ -7,6 +7,7 @@ import shutil
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 from . import database
 from .host import get_odoo, host_mode
@@ -14,6 +15,7 @@ from .layers import (
     junit_counts,
     layer_hostfree,
     layer_odoo,
+    prepare_test_db,
     run_pytest,
     skipped_tests,
     summary,
@@ -229,9 +231,61 @@ def cmd_clean_host(_argv):
     return 0
 
 
+def cmd_test_some(argv):
+    """`make test-some ARGS="<pytest paths or options>"`: the Odoo tests named, on a
+    kept development database (SP_TEST_DB, default ``sp_dev_<checkout>``): created
+    from the template cache with every repository addon the first time, upgraded
+    when the addons' source changed since, reinstalled with ``--reinstall``."""
+    reinstall = "--reinstall" in argv
+    args = [arg for arg in argv if arg != "--reinstall"]
+    if not args:
+        raise Failure(
+            "test-some needs the tests to run, "
+            "e.g. serial_procurement/tests/test_flow.py"
+        )
+    odoo = get_odoo()
+    ensure_system_packages(("server", "test"))
+    ensure_postgres()
+    addons = repo_addons()
+    db = os.environ.get("SP_TEST_DB") or f"sp_dev_{REPO.name}".replace("-", "_")
+    if reinstall and database.db_exists(db):
+        database.drop_db(db)
+    fingerprint = database.addon_fingerprint(odoo)
+    if not database.db_exists(db):
+        prepare_test_db(odoo, db, addons)
+        database.store_fingerprint(db, fingerprint)
+    elif database.stored_fingerprint(db) != fingerprint:
+        database.odoo_step(
+            odoo,
+            ["-d", db, "-u", ",".join(addons), "--stop-after-init", "--no-http"],
+            f"test-some-upgrade-{db}.log",
+            f"upgrading {db}: the addons' source changed",
+            strict=False,
+        )
+        database.store_fingerprint(db, fingerprint)
+    else:
+        step(f"reusing {db} (addons unchanged)")
+    args = [
+        "-p",
+        "odoo",
+        "-p",
+        "no:cacheprovider",
+        *args,
+        f"--odoo-database={db}",
+        f"--odoo-addons-path={odoo.addons_path}",
+        "--odoo-http",
+        f"--odoo-extra=db-filter=^{db}$",
+        "-q",
+        "-rs",
+    ]
+    with tempfile.TemporaryDirectory(prefix="sp_some_") as tmp:
+        return run_pytest(odoo.python, args, odoo.env(), Path(tmp) / "some.xml")
+
+
 COMMANDS = {
     "run": cmd_run,
     "test": cmd_test,
+    "test-some": cmd_test_some,
     "screenshots": cmd_screenshots,
     "bench": cmd_bench,
     "bench-enquiry": cmd_bench_enquiry,
@@ -245,6 +299,7 @@ USAGE = """usage: python3 scripts/sp.py COMMAND [ARGS]
 
   run [--init-only]     make run: prepare the demo database, serve on :8069
   test [--hostfree-only|--wheel]  make test / make test-hostfree / make test-wheel
+  test-some [--reinstall] PYTEST_ARGS  make test-some: named Odoo tests on a kept dev db
   screenshots           make screenshots: pictures of the main screens for the docs
   bench [ARGS]          make bench (ARGS go to benchmarks/bench_receipt.py)
   bench-enquiry [ARGS]  make bench-enquiry

@@ -1,25 +1,30 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from markupsafe import Markup
+from collections import defaultdict
 
-from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from markupsafe import Markup, escape
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
 
 from ..tools import billing
-from .serial_procurement_ticket_flow import NEXT_STEPS
+
+NEXT_STEPS = [
+    ("none", "Nothing to Do"),
+    ("deposit", "Take Deposit"),
+    ("allocate", "Allocate from Stock"),
+    ("purchase", "Create Purchase Orders"),
+    ("confirm_purchase", "Confirm the Purchase Orders"),
+    ("receive", "Receive the Serials"),
+    ("invoice", "Make Invoice"),
+    ("deliver", "Deliver"),
+    ("done", "Done"),
+]
 
 
 class HelpdeskTicket(models.Model):
-    _name = "helpdesk.ticket"
-    _inherit = [
-        "helpdesk.ticket",
-        "serial.procurement.ticket.sourcing",
-        "serial.procurement.ticket.flow",
-        "serial.procurement.ticket.documents",
-        "serial.procurement.ticket.guards",
-        "serial.procurement.ticket.automation",
-    ]
+    _inherit = "helpdesk.ticket"
 
     sale_order_link_ids = fields.One2many(
         comodel_name="sale.order",
@@ -367,3 +372,806 @@ class HelpdeskTicket(models.Model):
             "view_mode": "form",
             "views": [(False, "form")],
         }
+
+    # ----------------------------------------------------------------------
+    # Where each unit of a ticket comes from: serials allocated from stock,
+    # or bought on the ticket's purchase orders (only the shortfall).
+    # ----------------------------------------------------------------------
+
+    # ------------------------------------------------------------------
+    # Computes of helpdesk.ticket's fields
+    # ------------------------------------------------------------------
+
+    @api.depends(
+        "sale_order_id.state",
+        "sale_order_id.order_line.product_uom_qty",
+        "lot_ids",
+        "purchase_order_ids.state",
+        "purchase_order_ids.order_line.qty_received",
+        "billing_status",
+        "deposit_invoice_ids",
+        "delivery_status",
+        "sale_order_id.order_line.serial_lot_ids",
+    )
+    def _compute_serial_sourcing(self):
+        for ticket in self:
+            if not ticket.sale_order_id:
+                ticket.serial_qty_to_source = 0.0
+                ticket.serial_qty_free_stock = 0
+                ticket.serial_qty_to_buy = 0.0
+                ticket.serial_next_step = "none"
+                continue
+            to_source = ticket._serial_units_to_source()
+            free_stock = ticket._serial_free_stock()
+            to_buy = ticket._serial_units_to_buy(free_stock)
+            usable = sum(
+                min(len(free_stock.get(product_id, ())), qty)
+                for product_id, qty in to_source.items()
+            )
+            ticket.serial_qty_to_source = sum(to_source.values())
+            ticket.serial_qty_free_stock = usable
+            ticket.serial_qty_to_buy = sum(to_buy.values())
+            ticket.serial_next_step = ticket._serial_compute_next_step(
+                ticket.serial_qty_to_source, usable
+            )
+
+    # ------------------------------------------------------------------
+    # Figures per product
+    # ------------------------------------------------------------------
+
+    def _serial_units_needed(self):
+        """Return {product: quantity} of serialized units ordered on the estimate."""
+        self.ensure_one()
+        needed = defaultdict(float)
+        for line in self.sale_order_id.order_line:
+            if line.display_type or line.is_downpayment:
+                continue
+            product = line.product_id
+            if product.tracking != "serial":
+                continue
+            needed[product] += line.product_uom._compute_quantity(
+                line.product_uom_qty, product.uom_id
+            )
+        return needed
+
+    def _serial_units_allocated(self):
+        """Return {product_id: count} of serials received onto this ticket."""
+        groups = self.env["stock.lot"]._read_group(
+            [("ticket_id", "in", self.ids)], ["product_id"], ["__count"]
+        )
+        return {product.id: count for product, count in groups}
+
+    def _serial_units_on_open_purchases(self):
+        """Return {product_id: quantity} still to receive on the ticket's POs."""
+        self.ensure_one()
+        pending = defaultdict(float)
+        lines = self.purchase_order_ids.filtered(
+            lambda po: po.state != "cancel"
+        ).order_line
+        for line in lines:
+            if line.display_type:
+                continue
+            product = line.product_id
+            open_qty = line.product_uom._compute_quantity(
+                max(line.product_qty - line.qty_received, 0.0), product.uom_id
+            )
+            pending[product.id] += open_qty
+        return pending
+
+    def _serial_units_unallocated(self):
+        """Return {product_id: units ordered but without a serial on this ticket}."""
+        self.ensure_one()
+        allocated = self._serial_units_allocated()
+        return {
+            product.id: qty - allocated.get(product.id, 0)
+            for product, qty in self._serial_units_needed().items()
+        }
+
+    def _prepare_purchase_order_vals(self, vendor, lines_qty):
+        self.ensure_one()
+        return {
+            "partner_id": vendor.id,
+            "company_id": self.company_id.id,
+            "ticket_id": self.id,
+            "origin": ", ".join(filter(None, [self.sale_order_id.name, self.number])),
+            "order_line": [
+                Command.create({"product_id": product.id, "product_qty": qty})
+                for product, qty in lines_qty
+            ],
+        }
+
+    def _serial_units_to_source(self):
+        """{product_id: units neither allocated nor on an open purchase order}."""
+        self.ensure_one()
+        unallocated = self._serial_units_unallocated()
+        on_order = self._serial_units_on_open_purchases()
+        return {
+            product_id: max(qty - on_order.get(product_id, 0.0), 0.0)
+            for product_id, qty in unallocated.items()
+        }
+
+    def _serial_free_stock(self):
+        """{product_id: stock.lot} of serials on hand free for this ticket:
+        in stock in its company, on no ticket. Those the ticket's own delivery
+        already reserved come first."""
+        self.ensure_one()
+        needed = self._serial_units_needed()
+        if not needed:
+            return {}
+        lots = self.env["stock.lot"].search(
+            self.env["stock.lot"]._serial_free_stock_domain(
+                [p.id for p in needed], self.company_id or self.env.company
+            ),
+            order="id",
+        )
+        reserved = self._serial_delivery_moves().move_line_ids.lot_id
+        free = defaultdict(lambda: self.env["stock.lot"])
+        for lot in (lots & reserved) | (lots - reserved):
+            free[lot.product_id.id] |= lot
+        return free
+
+    def _serial_units_to_buy(self, free_stock=None):
+        """{product_id: units to buy}: not allocated, not on order, not coverable
+        by free serials in stock."""
+        self.ensure_one()
+        free_stock = self._serial_free_stock() if free_stock is None else free_stock
+        return {
+            product_id: max(qty - len(free_stock.get(product_id, ())), 0.0)
+            for product_id, qty in self._serial_units_to_source().items()
+        }
+
+    def _serial_delivery_moves(self):
+        """Pending moves of the ticket's deliveries, from stock."""
+        return self.sale_order_id.picking_ids.move_ids.filtered(
+            lambda m: (
+                m.state not in ("draft", "done", "cancel")
+                and m.location_id.usage == "internal"
+            )
+        )
+
+    def _serial_lines_short(self):
+        """Estimate lines of serialized products with fewer serials than units."""
+        self.ensure_one()
+        return self.sale_order_id.order_line.filtered(
+            lambda line: (
+                not line.display_type
+                and not line.is_downpayment
+                and line.product_id.tracking == "serial"
+                and float_compare(
+                    len(line.serial_lot_ids),
+                    line.product_uom._compute_quantity(
+                        line.product_uom_qty, line.product_id.uom_id
+                    ),
+                    precision_rounding=line.product_id.uom_id.rounding,
+                )
+                < 0
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Allocation from stock
+    # ------------------------------------------------------------------
+
+    def action_allocate_from_stock(self):
+        """Open the dialog that picks the exact serials to take from stock."""
+        self.ensure_one()
+        self._get_confirmed_order()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Allocate from Stock"),
+            "res_model": "serial.procurement.allocate.stock.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_ticket_id": self.id},
+        }
+
+    def action_allocate_first_available(self):
+        """Allocate the first free serials in stock to every short estimate line."""
+        self.ensure_one()
+        self._get_confirmed_order()
+        free_stock = self._serial_free_stock()
+        allocated = self.env["stock.lot"]
+        for line in self._serial_lines_short():
+            wanted = line._serial_units_missing()
+            lots = free_stock.get(line.product_id.id, self.env["stock.lot"])
+            take = lots[:wanted]
+            if take:
+                take._serial_allocate_from_stock(line)
+                free_stock[line.product_id.id] = lots - take
+                allocated |= take
+        if not allocated:
+            raise UserError(
+                _(
+                    "No free serial in stock for ticket %(ticket)s: every unit is "
+                    "allocated already, or none is on hand.",
+                    ticket=self.display_name,
+                )
+            )
+        return True
+
+    # ------------------------------------------------------------------
+    # Purchase
+    # ------------------------------------------------------------------
+
+    def action_create_purchase_orders(self):
+        """Create draft POs, one per vendor, for the serialized units that are
+        not allocated, not on an open purchase order of the ticket and not
+        covered by free serials in stock; say so when nothing is to buy."""
+        self.ensure_one()
+        self._get_confirmed_order()
+        company_self = self.with_company(self.company_id)
+        free_stock = self._serial_free_stock()
+        to_buy_qty = self._serial_units_to_buy(free_stock)
+        by_vendor = defaultdict(list)
+        missing_vendor = []
+        for product in self.env["product.product"].browse(list(to_buy_qty)):
+            to_buy = to_buy_qty[product.id]
+            if (
+                float_compare(to_buy, 0.0, precision_rounding=product.uom_id.rounding)
+                <= 0
+            ):
+                continue
+            seller = (
+                product.with_company(self.company_id)._select_seller(
+                    quantity=to_buy, uom_id=product.uom_id
+                )
+                or product.seller_ids.filtered(
+                    lambda s: s.company_id in (self.company_id, self.env["res.company"])
+                )[:1]
+            )
+            if not seller:
+                missing_vendor.append(product.display_name)
+                continue
+            by_vendor[seller.partner_id].append((product, to_buy))
+        if missing_vendor:
+            raise UserError(
+                _(
+                    "No vendor is set on these products, so no purchase order can be "
+                    "made: %(products)s. Add a vendor price on the product's "
+                    "Purchase tab.",
+                    products=", ".join(missing_vendor),
+                )
+            )
+        if not by_vendor:
+            raise self._serial_explain_nothing_to_buy(free_stock)
+        orders = company_self.env["purchase.order"].create(
+            [
+                self._prepare_purchase_order_vals(vendor, lines)
+                for vendor, lines in by_vendor.items()
+            ]
+        )
+        self.message_post(
+            body=Markup(_("Purchase orders created: %(orders)s"))
+            % {"orders": Markup(", ").join(o._get_html_link() for o in orders)}
+        )
+        return self.action_view_purchase_orders(orders)
+
+    def _serial_explain_nothing_to_buy(self, free_stock):
+        """The UserError of a Create Purchase Orders that has nothing to buy."""
+        self.ensure_one()
+        reasons = []
+        coverable = {
+            product_id: qty
+            for product_id, qty in self._serial_units_to_source().items()
+            if qty > 0
+        }
+        if coverable:
+            reasons.append(
+                _(
+                    "the serials in stock cover %(products)s: use Allocate from Stock.",
+                    products=", ".join(
+                        self.env["product.product"]
+                        .browse(list(coverable))
+                        .mapped("display_name")
+                    ),
+                )
+            )
+        open_orders = self.purchase_order_ids.filtered(lambda o: o.state != "cancel")
+        if open_orders:
+            reasons.append(
+                _(
+                    "the rest is on purchase orders %(orders)s.",
+                    orders=", ".join(open_orders.mapped("name")),
+                )
+            )
+        if not reasons:
+            reasons.append(_("every unit already has a serial."))
+        return UserError(
+            _(
+                "Nothing to buy for ticket %(ticket)s: %(reasons)s",
+                ticket=self.display_name,
+                reasons=" ".join(reasons),
+            )
+        )
+
+    # ----------------------------------------------------------------------
+    # The flow of a ticket: its next step (the one primary button), whether
+    # it may take a deposit, the stage the flow brings it to, and the chatter
+    # notes of its serials.
+    # ----------------------------------------------------------------------
+
+    @api.depends(
+        "serial_deposit_enabled",
+        "sale_order_id.state",
+        "deposit_amount",
+        "billing_status",
+    )
+    def _compute_serial_can_deposit(self):
+        for ticket in self:
+            order = ticket.sale_order_id
+            ticket.serial_can_deposit = bool(
+                ticket.serial_deposit_enabled
+                and order.state == "sale"
+                and ticket.billing_status in ("to_invoice", "partial")
+                and float_compare(
+                    ticket.deposit_amount,
+                    order.amount_total,
+                    precision_rounding=order.currency_id.rounding or 0.01,
+                )
+                < 0
+            )
+
+    # ------------------------------------------------------------------
+    # Next step and stage
+    # ------------------------------------------------------------------
+
+    def _serial_compute_next_step(self, to_source, free_count):
+        """The next step of the ticket's flow (one of ``NEXT_STEPS``)."""
+        self.ensure_one()
+        order = self.sale_order_id
+        if not order or order.state != "sale":
+            return "none"
+        if (
+            self.serial_deposit_enabled
+            and not self.deposit_invoice_ids
+            and self.billing_status == "to_invoice"
+        ):
+            return "deposit"
+        if to_source > 0:
+            # Serials on hand first: what they do not cover is bought after.
+            return "allocate" if free_count else "purchase"
+        if self.purchase_order_ids.filtered(lambda o: o.state in ("draft", "sent")):
+            return "confirm_purchase"
+        if self._serial_lines_short():
+            return "receive"
+        if self.billing_status in ("to_invoice", "partial"):
+            return "invoice"
+        if order.delivery_status not in ("full", False):
+            return "deliver"
+        return "done"
+
+    def _serial_target_stage(self):
+        """The stage the flow brings the ticket to, per the company's mapping."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        delivered = self.sale_order_id.delivery_status in ("full", False)
+        if self.billing_status == "invoiced" and delivered:
+            return company.serial_stage_done_id
+        sourced = self.lot_ids or self.purchase_order_ids.filtered(
+            lambda o: o.state in ("purchase", "done")
+        )
+        if sourced:
+            return company.serial_stage_purchased_id
+        return self.env["helpdesk.ticket.stage"]
+
+    def _serial_update_stage(self):
+        """Move each ticket forward to the stage of its flow; never backward,
+        never out of a closed stage."""
+        for ticket in self.filtered("sale_order_id"):
+            target = ticket._serial_target_stage()
+            current = ticket.stage_id
+            if not target or target == current or current.closed:
+                continue
+            if current and target.sequence < current.sequence:
+                continue
+            ticket.stage_id = target
+
+    def _serial_log_allocation(self, lots, source):
+        """Post on the ticket which serials it received and where from
+        (``source``: a record, linked in the message, or a text)."""
+        self.ensure_one()
+        if hasattr(source, "_get_html_link"):
+            source = source._get_html_link()
+        self.message_post(
+            body=Markup(
+                _("Serials %(serials)s allocated to this ticket from %(source)s.")
+            )
+            % {"serials": ", ".join(lots.mapped("name")), "source": source}
+        )
+
+    # ----------------------------------------------------------------------
+    # The documents of a ticket (estimate, invoices, purchases, receipts,
+    # deliveries, serials, materials used): what its smart buttons count and
+    # open.
+    # ----------------------------------------------------------------------
+
+    @api.depends("sale_order_id.order_line.invoice_lines.parent_state")
+    def _compute_invoice_ids(self):
+        for ticket in self:
+            invoices = ticket.sale_order_id.invoice_ids.filtered(
+                lambda m: m.state != "cancel"
+            )
+            deposits = invoices.filtered(lambda m: m._is_serial_deposit_invoice())
+            ticket.invoice_ids = invoices
+            ticket.invoice_count = len(invoices)
+            ticket.deposit_invoice_ids = deposits
+            ticket.deposit_amount = sum(
+                deposits.filtered(lambda m: m.state == "posted").mapped("amount_total")
+            )
+
+    @api.depends(
+        "sale_order_id.order_line.qty_invoiced",
+        "sale_order_id.order_line.product_uom_qty",
+    )
+    def _compute_charge_line_ids(self):
+        for ticket in self:
+            ticket.charge_line_ids = ticket.sale_order_id.order_line.filtered(
+                lambda line: line._is_serial_pending_charge()
+            )
+
+    @api.depends("purchase_order_ids")
+    def _compute_purchase_order_count(self):
+        for ticket in self:
+            ticket.purchase_order_count = len(ticket.purchase_order_ids)
+
+    @api.depends("purchase_order_ids.picking_ids")
+    def _compute_receipt_ids(self):
+        groups = self.env["stock.move.line"]._read_group(
+            [("ticket_id", "in", self.ids), ("picking_code", "=", "incoming")],
+            ["ticket_id"],
+            ["picking_id:recordset"],
+        )
+        received = {ticket.id: pickings for ticket, pickings in groups}
+        for ticket in self:
+            receipts = ticket.purchase_order_ids.picking_ids.filtered(
+                lambda p: p.picking_type_code == "incoming"
+            ) | received.get(ticket.id, self.env["stock.picking"])
+            ticket.receipt_ids = receipts
+            ticket.receipt_count = len(receipts)
+
+    @api.depends("sale_order_id.picking_ids.picking_type_code")
+    def _compute_delivery_ids(self):
+        for ticket in self:
+            deliveries = ticket.sale_order_id.picking_ids.filtered(
+                lambda p: (
+                    p.picking_type_code != "incoming"
+                    or p.location_id.usage == "customer"
+                )
+            )
+            ticket.delivery_ids = deliveries
+            ticket.delivery_count = len(deliveries)
+
+    @api.depends("sale_order_id.order_line")
+    def _compute_serial_line_ids(self):
+        for ticket in self:
+            ticket.serial_line_ids = ticket.sale_order_id.order_line.filtered(
+                lambda line: not line.display_type and not line.is_downpayment
+            )
+
+    @api.depends("lot_ids")
+    def _compute_lot_count(self):
+        for ticket in self:
+            ticket.lot_count = len(ticket.lot_ids)
+
+    def action_view_sale_order(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "res_id": self.sale_order_id.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    def action_view_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action["domain"] = [("id", "in", self.invoice_ids.ids)]
+        action["context"] = {"create": False}
+        return action
+
+    def action_view_purchase_orders(self, orders=None):
+        self.ensure_one()
+        orders = orders if orders is not None else self.purchase_order_ids
+        action = self.env["ir.actions.actions"]._for_xml_id("purchase.purchase_rfq")
+        action["domain"] = [("id", "in", orders.ids)]
+        action["context"] = {"default_ticket_id": self.id}
+        if len(orders) == 1:
+            action.update(res_id=orders.id, view_mode="form", views=[(False, "form")])
+        return action
+
+    def action_view_receipts(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "stock.action_picking_tree_all"
+        )
+        action["domain"] = [("id", "in", self.receipt_ids.ids)]
+        action["context"] = {"create": False}
+        return action
+
+    def action_view_deliveries(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "stock.action_picking_tree_all"
+        )
+        action["domain"] = [("id", "in", self.delivery_ids.ids)]
+        action["context"] = {"create": False}
+        if len(self.delivery_ids) == 1:
+            action.update(
+                res_id=self.delivery_ids.id, view_mode="form", views=[(False, "form")]
+            )
+        return action
+
+    def action_view_serials(self):
+        self.ensure_one()
+        return self.lot_ids._action_open_serial_list(
+            _("Serials of %s", self.display_name)
+        )
+
+    @api.depends("material_lot_ids")
+    def _compute_material_lot_count(self):
+        for ticket in self:
+            ticket.material_lot_count = len(ticket.material_lot_ids)
+
+    def action_use_materials(self):
+        """Open the dialog that takes serialized stock out on this ticket."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Use Materials"),
+            "res_model": "serial.procurement.ticket.material.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_ticket_id": self.id},
+        }
+
+    def action_view_material_lots(self):
+        self.ensure_one()
+        return self.material_lot_ids._action_open_serial_list(
+            _("Materials of %s", self.display_name)
+        )
+
+    # ----------------------------------------------------------------------
+    # What a ticket holding serials or posted deposits refuses (issue #9,
+    # F8, F10, F11): losing its estimate, being deleted, taking serials once
+    # closed. Inherited by ``helpdesk.ticket``.
+    # ----------------------------------------------------------------------
+
+    def _serial_commitments(self):
+        """Why this ticket cannot lose its estimate: serials, posted deposits."""
+        self.ensure_one()
+        reasons = []
+        lot_count = (
+            self.env["stock.lot"].sudo().search_count([("ticket_id", "=", self.id)])
+        )
+        if lot_count:
+            reasons.append(_("%(count)s serial(s) received", count=lot_count))
+        deposits = self.sudo().sale_order_link_ids.invoice_ids.filtered(
+            lambda m: m.state == "posted" and m._is_serial_deposit_invoice()
+        )
+        if deposits:
+            reasons.append(
+                _("deposit(s) %(names)s", names=", ".join(deposits.mapped("name")))
+            )
+        return reasons
+
+    def _check_estimate_change_allowed(self):
+        """Refuse to take its estimate from a ticket that holds serials or posted
+        deposits: they belong to that estimate's lines."""
+        for ticket in self:
+            reasons = ticket._serial_commitments()
+            if reasons:
+                raise UserError(
+                    _(
+                        "The estimate of ticket %(ticket)s cannot change: it holds "
+                        "%(reasons)s. Credit the deposits and release the serials "
+                        "first.",
+                        ticket=ticket.display_name,
+                        reasons="; ".join(reasons),
+                    )
+                )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_serial_commitments(self):
+        for ticket in self:
+            reasons = ticket._serial_commitments()
+            if reasons:
+                raise UserError(
+                    _(
+                        "Ticket %(ticket)s cannot be deleted: it holds %(reasons)s. "
+                        "Close it instead, or credit the deposits and release the "
+                        "serials first.",
+                        ticket=ticket.display_name,
+                        reasons="; ".join(reasons),
+                    )
+                )
+
+    def _check_can_receive_serials(self):
+        """A closed ticket, or one whose estimate is missing or cancelled, takes
+        no serial."""
+        for ticket in self:
+            if ticket.closed:
+                raise UserError(
+                    _(
+                        "Ticket %(ticket)s is closed: it takes no more serials.",
+                        ticket=ticket.display_name,
+                    )
+                )
+            ticket._get_confirmed_order()
+
+    # ----------------------------------------------------------------------
+    # The methods the addon's automated actions call
+    # (data/base_automation_data.xml): every serial received, closing the ticket,
+    # telling the customer. Inherited by ``helpdesk.ticket``.
+    # ----------------------------------------------------------------------
+
+    @api.depends(
+        "lot_ids.product_id",
+        "sale_order_id.order_line.product_id",
+        "sale_order_id.order_line.product_uom_qty",
+    )
+    def _compute_serial_all_received(self):
+        allocated = {
+            (ticket.id, product.id): count
+            for ticket, product, count in self.env["stock.lot"]._read_group(
+                [("ticket_id", "in", self.ids)],
+                ["ticket_id", "product_id"],
+                ["__count"],
+            )
+        }
+        for ticket in self:
+            needed = ticket._serial_units_needed()
+            ticket.serial_all_received = bool(needed) and all(
+                allocated.get((ticket.id, product.id), 0) >= qty
+                for product, qty in needed.items()
+            )
+
+    def _serial_closing_stage(self):
+        """The first closed stage the ticket's team may use."""
+        self.ensure_one()
+        return self.team_id._get_applicable_stages().filtered("closed")[:1]
+
+    def _serial_move_to_closing_stage(self):
+        """Move open tickets to their team's first closed stage."""
+        for ticket in self.filtered(lambda t: not t.stage_id.closed):
+            stage = ticket._serial_closing_stage()
+            if stage:
+                ticket.stage_id = stage
+
+    def _serial_notify_all_serials_received(self):
+        """Tell the ticket's customer that every serialized unit has arrived,
+        with the serial numbers (a comment: the customer is notified by email)."""
+        for ticket in self.filtered("partner_id"):
+            items = Markup("").join(
+                Markup("<li>%s: %s</li>")
+                % (escape(lot.product_id.display_name), escape(lot.name))
+                for lot in ticket.lot_ids.sorted(
+                    lambda lot: (lot.product_id.id, lot.name)
+                )
+            )
+            ticket.message_post(
+                body=Markup("<p>%s</p><ul>%s</ul>")
+                % (
+                    _(
+                        "Good news: every unit ordered on %(ticket)s has arrived.",
+                        ticket=ticket.display_name,
+                    ),
+                    items,
+                ),
+                partner_ids=ticket.partner_id.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+
+    # ----------------------------------------------------------------------
+    # ----------------------------------------------------------------------
+
+    # Apart from helpdesk_ticket.py on purpose: that file is near its size limit
+    # and holds the procurement side of the ticket.
+
+    service_lot_ids = fields.Many2many(
+        comodel_name="stock.lot",
+        relation="serial_procurement_ticket_service_lot_rel",
+        column1="ticket_id",
+        column2="lot_id",
+        string="Serviced Serials",
+        domain="service_lot_domain",
+        copy=False,
+        help="The serials this service ticket is about: serials last delivered "
+        "to the customer (distinct from the serials procured for a ticket).",
+    )
+    service_lot_domain = fields.Binary(compute="_compute_service_lot_domain")
+    service_lot_count = fields.Integer(compute="_compute_service_lot_count")
+    service_lot_warranty_ids = fields.Many2many(
+        comodel_name="stock.lot",
+        string="Warranty of the Serials",
+        compute="_compute_service_lot_count",
+        help="The serviced serials with their warranty status.",
+    )
+
+    @api.depends("partner_id.commercial_partner_id")
+    def _compute_service_lot_domain(self):
+        for ticket in self:
+            customer = ticket.partner_id.commercial_partner_id
+            ticket.service_lot_domain = (
+                [("delivered_partner_id", "=", customer.id)]
+                if customer
+                else [("delivered_partner_id", "!=", False)]
+            )
+
+    @api.depends("service_lot_ids")
+    def _compute_service_lot_count(self):
+        for ticket in self:
+            ticket.service_lot_count = len(ticket.service_lot_ids)
+            ticket.service_lot_warranty_ids = ticket.service_lot_ids
+
+    @api.onchange("service_lot_ids")
+    def _onchange_service_lot_ids_customer(self):
+        """A serial typed on a ticket without customer names the customer."""
+        if not self.partner_id:
+            customer = self._serial_customer_of_lots(self.service_lot_ids)
+            if customer:
+                self.partner_id = customer
+                self._onchange_partner_id()
+
+    @api.model
+    def _serial_customer_of_lots(self, lots):
+        # sudo: read who got the serial, nothing is written
+        customers = lots.sudo().delivered_partner_id
+        return customers if len(customers) == 1 else self.env["res.partner"]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._serial_fill_customer_from_lots(vals)
+        return super().create(vals_list)
+
+    @api.model
+    def _serial_fill_customer_from_lots(self, vals):
+        if vals.get("partner_id") or not vals.get("service_lot_ids"):
+            return
+        lots = self.new({"service_lot_ids": vals["service_lot_ids"]}).service_lot_ids
+        customer = self._serial_customer_of_lots(lots)
+        if customer:
+            vals.update(
+                partner_id=customer.id,
+                partner_name=vals.get("partner_name") or customer.name,
+                partner_email=vals.get("partner_email") or customer.email,
+            )
+
+    @api.constrains("service_lot_ids", "partner_id")
+    def _check_service_lots_customer(self):
+        """Refuse a serial that was not last delivered to the ticket's customer."""
+        for ticket in self:
+            customer = ticket.partner_id.commercial_partner_id
+            # sudo: check every serial, including those the user may not read
+            foreign = ticket.sudo().service_lot_ids.filtered(
+                lambda lot, customer=customer: lot.delivered_partner_id != customer
+            )
+            if not foreign:
+                continue
+            lot = foreign[0]
+            if not lot.delivered_partner_id:
+                message = self.env._(
+                    "Serial %(serial)s was never delivered to a customer: it cannot "
+                    "be serviced on ticket %(ticket)s.",
+                    serial=lot.name,
+                    ticket=ticket.display_name,
+                )
+            else:
+                message = self.env._(
+                    "Serial %(serial)s belongs to another customer, not to "
+                    "%(customer)s: it cannot be serviced on ticket %(ticket)s.",
+                    serial=lot.name,
+                    customer=customer.display_name or self.env._("(no customer)"),
+                    ticket=ticket.display_name,
+                )
+            raise ValidationError(message)
+
+    def action_view_service_lots(self):
+        self.ensure_one()
+        return self.service_lot_ids._action_open_serial_list(
+            self.env._("Serviced Serials")
+        )

@@ -14,7 +14,7 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from ..models.serial_procurement_lot_guard import UNIQUE_INDEX
+from ..models.stock_lot import UNIQUE_INDEX
 from .common import SerialProcurementCase
 
 

@@ -11,7 +11,7 @@ from odoo.modules.migration import MigrationManager, load_script
 from odoo.tools import parse_version
 from odoo.tools.misc import file_path
 
-from ..models.serial_procurement_lot_case_key import CASE_INDEX
+from ..models.stock_lot import CASE_INDEX
 from .common import SerialProcurementCase
 
 ADDON = "serial_procurement"

@@ -12,8 +12,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from ..models import serial_procurement_lot_case_key as case_key
-from ..models.serial_procurement_lot_case_key import CASE_INDEX
+from ..models import stock_lot as case_key
+from ..models.stock_lot import CASE_INDEX
 from .common import SerialProcurementCase
 
 

@@ -73,7 +73,8 @@ class HelpdeskTicket(models.Model):
         string="Deposits",
         compute="_compute_invoice_ids",
         currency_field="currency_id",
-        help="Total of the posted deposit invoices of this ticket.",
+        help="Total of the posted deposit invoices of this ticket, less their "
+        "credit notes.",
     )
     charge_line_ids = fields.Many2many(
         comodel_name="sale.order.line",
@@ -795,8 +796,10 @@ class HelpdeskTicket(models.Model):
             ticket.invoice_ids = invoices
             ticket.invoice_count = len(invoices)
             ticket.deposit_invoice_ids = deposits
+            # a credit note of a deposit (a refund) is taken off, not added
             ticket.deposit_amount = sum(
-                deposits.filtered(lambda m: m.state == "posted").mapped("amount_total")
+                -move.amount_total if move.move_type == "out_refund" else move.amount_total
+                for move in deposits.filtered(lambda m: m.state == "posted")
             )
 
     @api.depends(

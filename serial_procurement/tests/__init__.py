@@ -28,6 +28,7 @@ from . import test_fulfilment
 from . import test_cockpit
 from . import test_screens
 from . import test_tour_cockpit
+from . import test_tour_screens
 from . import test_serial_case_key
 from . import test_reserved_paths
 from . import test_credit_notes

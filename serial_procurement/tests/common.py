@@ -98,6 +98,7 @@ class SerialProcurementCase(TransactionCase):
                 "ticket_id": ticket.id,
                 "amount_type": amount_type,
                 "amount": amount,
+                "register_payment": bool(journal),
                 "journal_id": journal.id if journal else False,
             }
         )

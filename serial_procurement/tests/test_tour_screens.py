@@ -59,3 +59,38 @@ class TestScreenTours(HttpCase):
         self.assertAlmostEqual(deposit.amount_total, 1200.0)
         self.assertEqual(deposit.payment_state, "not_paid", "left open")
         self.assertFalse(deposit.matched_payment_ids)
+
+    def test_count_sheet_round_trip_tour(self):
+        stock = (
+            self.env["stock.warehouse"]
+            .search([("company_id", "=", self.env.company.id)], limit=1)
+            .lot_stock_id
+        )
+        old = self.env["stock.lot"].create(
+            {"name": "CS-OLD", "product_id": self.product.id}
+        )
+        self.env["stock.quant"]._update_available_quantity(
+            self.product, stock, 1, lot_id=old
+        )
+        self.start_tour(
+            "/odoo/inventory",
+            "serial_procurement_count_sheet_tour",
+            login="admin",
+            timeout=120,
+        )
+        self.env.invalidate_all()
+        self.assertFalse(
+            old.quant_ids.filtered(
+                lambda q: q.quantity > 0 and q.location_id.usage == "internal"
+            ),
+            [(q.location_id.complete_name, q.quantity) for q in old.quant_ids],
+        )
+        new = self.env["stock.lot"].search([("name", "=", "CS-NEW")])
+        on_hand = new.quant_ids.filtered(
+            lambda q: q.quantity > 0 and q.location_id.usage == "internal"
+        )
+        self.assertEqual(on_hand.location_id, stock)
+        exported = self.env["ir.attachment"].search(
+            [("res_model", "=", "serial.procurement.count.sheet.wizard")]
+        )
+        self.assertTrue(exported, "Export made a download")

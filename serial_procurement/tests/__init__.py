@@ -27,6 +27,7 @@ from . import test_after_sale_portal
 from . import test_fulfilment
 from . import test_cockpit
 from . import test_screens
+from . import test_screens_trust
 from . import test_tour_cockpit
 from . import test_tour_screens
 from . import test_serial_case_key

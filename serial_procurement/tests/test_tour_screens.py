@@ -94,3 +94,22 @@ class TestScreenTours(HttpCase):
             [("res_model", "=", "serial.procurement.count.sheet.wizard")]
         )
         self.assertTrue(exported, "Export made a download")
+
+    def test_enquiry_tour(self):
+        customer = self.env["res.partner"].create({"name": "Enquiry Customer"})
+        self.env["stock.lot"].create(
+            [
+                {
+                    "name": "ENQ-TOUR-1",
+                    "product_id": self.product.id,
+                    "customer_id": customer.id,
+                },
+                {"name": "ENQ-TOUR-2", "product_id": self.product.id},
+            ]
+        )
+        self.start_tour(
+            "/odoo/action-serial_procurement.stock_lot_action_enquiry",
+            "serial_procurement_enquiry_tour",
+            login="admin",
+            timeout=120,
+        )

@@ -202,6 +202,28 @@ class TestScreensThatGuide(SerialProcurementCase):
         again.serials = "A002"
         self.assertIn("Already received or entered: A002", again.serial_warning)
 
+    def test_06b_entry_flags_case_variants_when_the_company_ignores_case(self):
+        """Issue #21 item 9: "usw24-0003 " is USW24-0003 when case is ignored."""
+        _order, _ticket, _purchase, receipt = self._ticket_with_receipt(qty=3)
+        self._enter_serials(receipt, self.firewall, "USW24-0003")
+        self.company.serial_case_insensitive = True
+        entry = Form(
+            self.env["serial.procurement.serial.entry.wizard"].with_context(
+                default_move_id=receipt.move_ids.id
+            )
+        )
+        entry.serials = "usw24-0003 "
+        self.assertIn(
+            "Already received or entered: usw24-0003 (USW24-0003)",
+            entry.serial_warning,
+        )
+        entry.serials = "B-1, b-1"
+        self.assertEqual(entry.serial_count, 1)
+        self.assertIn("Entered twice: B-1, b-1", entry.serial_warning)
+        self.company.serial_case_insensitive = False
+        entry.serials = "usw24-0003"
+        self.assertFalse(entry.serial_warning, "another serial when case counts")
+
     # -- defect 9: history and investigation ---------------------------------
 
     def test_07_history_lists_are_clickable_records_and_timeline(self):

@@ -11,7 +11,9 @@ class SerialProcurementRmaReplacementWizard(models.TransientModel):
     _name = "serial.procurement.rma.replacement.wizard"
     _description = "Replace a returned serial with another serial"
 
-    rma_id = fields.Many2one(comodel_name="rma", required=True, ondelete="cascade")
+    rma_id = fields.Many2one(
+        comodel_name="rma", string="RMA", required=True, ondelete="cascade"
+    )
     product_id = fields.Many2one(related="rma_id.product_id")
     returned_lot_id = fields.Many2one(related="rma_id.lot_id", string="Returned Serial")
     vendor_id = fields.Many2one(

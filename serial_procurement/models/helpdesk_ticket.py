@@ -802,7 +802,9 @@ class HelpdeskTicket(models.Model):
             ticket.deposit_invoice_ids = deposits
             # a credit note of a deposit (a refund) is taken off, not added
             ticket.deposit_amount = sum(
-                -move.amount_total if move.move_type == "out_refund" else move.amount_total
+                -move.amount_total
+                if move.move_type == "out_refund"
+                else move.amount_total
                 for move in deposits.filtered(lambda m: m.state == "posted")
             )
 
@@ -911,7 +913,9 @@ class HelpdeskTicket(models.Model):
     def action_serial_open_purchases_to_confirm(self):
         """The header button of the step Confirm the Purchase Orders."""
         self.ensure_one()
-        drafts = self.purchase_order_ids.filtered(lambda o: o.state in ("draft", "sent"))
+        drafts = self.purchase_order_ids.filtered(
+            lambda o: o.state in ("draft", "sent")
+        )
         return self.action_view_purchase_orders(drafts or self.purchase_order_ids)
 
     def action_serial_receive(self):
@@ -927,8 +931,10 @@ class HelpdeskTicket(models.Model):
         """The header button of the step Deliver: the deliveries still to do."""
         self.ensure_one()
         open_deliveries = self.delivery_ids.filtered(
-            lambda p: p.state not in ("done", "cancel")
-            and p.location_dest_id.usage == "customer"
+            lambda p: (
+                p.state not in ("done", "cancel")
+                and p.location_dest_id.usage == "customer"
+            )
         )
         return self._serial_open_pickings(open_deliveries or self.delivery_ids)
 

@@ -51,9 +51,10 @@ class TestScreensTrust(SerialProcurementCase):
             "stock.lot", "search", "serial_procurement.stock_lot_view_search_enquiry"
         )
         for field in arch.xpath("//field"):
-            label = field.get("string") or self.env["stock.lot"]._fields[
-                field.get("name")
-            ].string
+            label = (
+                field.get("string")
+                or self.env["stock.lot"]._fields[field.get("name")].string
+            )
             with self.subTest(field=field.get("name")):
                 self.assertTrue(label)
                 self.assertLessEqual(len(label), 24, label)
@@ -106,7 +107,9 @@ class TestScreensTrust(SerialProcurementCase):
         to_investigate = self._arch(
             "stock.lot", "list", "serial_procurement.stock_lot_view_tree_to_investigate"
         )
-        self.assertTrue(to_investigate.xpath("//header/button[@name='action_clear_review']"))
+        self.assertTrue(
+            to_investigate.xpath("//header/button[@name='action_clear_review']")
+        )
 
     def test_the_customer_once_on_the_serial_form(self):
         form = self._arch("stock.lot", "form")

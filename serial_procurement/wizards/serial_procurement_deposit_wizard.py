@@ -261,7 +261,11 @@ class SerialProcurementDepositWizard(models.TransientModel):
                 {
                     "journal_id": self.journal_id.id,
                     "payment_date": self.payment_date,
-                    **({"communication": self.payment_memo} if self.payment_memo else {}),
+                    **(
+                        {"communication": self.payment_memo}
+                        if self.payment_memo
+                        else {}
+                    ),
                 }
             )
         )

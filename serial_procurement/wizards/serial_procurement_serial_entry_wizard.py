@@ -132,7 +132,9 @@ class SerialProcurementSerialEntryWizard(models.TransientModel):
         ):
             known[key(name)] = name
         return [
-            serial if known[key(serial)] == serial else f"{serial} ({known[key(serial)]})"
+            serial
+            if known[key(serial)] == serial
+            else f"{serial} ({known[key(serial)]})"
             for serial in serials
             if key(serial) in known
         ]

@@ -53,11 +53,25 @@ class TestServiceTicket(SerialAfterSaleCommon):
             )
             form.service_lot_ids.add(self.mine)
             self.assertEqual(form.partner_id, self.customer)
+            # every delivered serial is offered: one of another customer is
+            # refused with a message once typed (below), not just not found
             self.assertEqual(
-                form.service_lot_domain,
-                [("delivered_partner_id", "=", self.customer.id)],
+                form.service_lot_domain, [("delivered_partner_id", "!=", False)]
             )
         ticket = form.record
+        self.assertEqual(ticket.service_lot_ids, self.mine)
+
+    def test_typing_another_customers_serial_says_so(self):
+        form = Form(self.env["helpdesk.ticket"])
+        form.name = "Typed the wrong serial"
+        form.description = "x"
+        form.partner_id = self.customer
+        form.service_lot_ids.add(self.mine)
+        with self.assertLogs("odoo.tests.form", level="WARNING") as logs:
+            form.service_lot_ids.add(self.foreign)
+        self.assertIn("S-OTHER belongs to another customer", "\n".join(logs.output))
+        self.assertEqual(len(form.service_lot_ids), 1, "taken off again")
+        ticket = form.save()
         self.assertEqual(ticket.service_lot_ids, self.mine)
 
     def test_contact_of_the_customer_may_name_its_serials(self):

@@ -31,9 +31,7 @@ def drop_sql_objects(cr):
         SQL("DROP TRIGGER IF EXISTS %s ON stock_quant", SQL.identifier(ONE_PLACE))
     )
     cr.execute(
-        SQL(
-            "DROP FUNCTION IF EXISTS %s()", SQL.identifier(ONE_PLACE_FUNCTION_NAME)
-        )
+        SQL("DROP FUNCTION IF EXISTS %s()", SQL.identifier(ONE_PLACE_FUNCTION_NAME))
     )
     for index in SQL_INDEXES:
         cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(index)))

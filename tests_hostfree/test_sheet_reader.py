@@ -52,7 +52,9 @@ def test_csv_utf16_with_bom_as_excel_saves_unicode_text(sheet_reader):
 
 def test_csv_utf8_bom(sheet_reader):
     content = ("\ufeff" + HEADER + "\nFW,S,SN1,1\n").encode()
-    assert sheet_reader.read_sheet(content, COLUMNS)[1] == [(2, ["FW", "S", "SN1", "1"])]
+    assert sheet_reader.read_sheet(content, COLUMNS)[1] == [
+        (2, ["FW", "S", "SN1", "1"])
+    ]
 
 
 def test_csv_cell_over_the_field_limit(sheet_reader):
@@ -135,7 +137,9 @@ def _rewrite_sheet(content, change):
 
 
 def test_xlsx_read(sheet_reader):
-    content = _xlsx([COLUMNS, ["FW", "WH/Stock", "SN1", 1], [None] * 4, ["FW", "S", 7, 0]])
+    content = _xlsx(
+        [COLUMNS, ["FW", "WH/Stock", "SN1", 1], [None] * 4, ["FW", "S", 7, 0]]
+    )
     separator, rows = sheet_reader.read_sheet(content, COLUMNS, filename="c.xlsx")
     assert separator is None
     assert rows == [(2, ["FW", "WH/Stock", "SN1", 1]), (4, ["FW", "S", 7, 0])]
@@ -186,7 +190,9 @@ def test_xlsx_row_of_too_many_cells_is_refused_before_it_is_built(sheet_reader):
     cells = "".join(f'<c r="A{i}"><v>1</v></c>' for i in range(2000))
     content = _rewrite_sheet(
         _xlsx([COLUMNS]),
-        lambda xml: xml.replace("</sheetData>", f'<row r="2">{cells}</row></sheetData>'),
+        lambda xml: xml.replace(
+            "</sheetData>", f'<row r="2">{cells}</row></sheetData>'
+        ),
     )
     assert _code(sheet_reader, content, filename="c.xlsx") == "too_many_cells"
 
@@ -217,3 +223,10 @@ def _set_dimension(xml, ref):
     start = xml.index("<dimension")
     end = xml.index("/>", start) + 2
     return xml[:start] + f'<dimension ref="{ref}"/>' + xml[end:]
+
+
+def test_nul_in_a_data_cell_is_left_to_the_row_checks(sheet_reader):
+    content = f"{HEADER}\nFW\x00REF,S,SN1,1\n".encode()
+    assert sheet_reader.read_sheet(content, COLUMNS)[1] == [
+        (2, ["FW\x00REF", "S", "SN1", "1"])
+    ]

@@ -143,7 +143,7 @@ class SerialProcurementInputGuard(models.AbstractModel):
                 what=what,
             ),
             "encoding": lambda: self.env._(
-                "The CSV file must be UTF-8 encoded: save it as \"CSV UTF-8\" "
+                'The CSV file must be UTF-8 encoded: save it as "CSV UTF-8" '
                 "(Excel) or choose the UTF-8 character set (LibreOffice)."
             ),
             "xlsx_damaged": lambda: self.env._(
@@ -169,8 +169,7 @@ class SerialProcurementInputGuard(models.AbstractModel):
                 expected=expected,
             ),
             "too_many_rows": lambda: self.env._(
-                "The sheet has more than %(max)s rows: split it into several "
-                "files.",
+                "The sheet has more than %(max)s rows: split it into several files.",
                 max=params.get("max"),
             ),
             "too_many_cells": lambda: self.env._(

@@ -1714,10 +1714,11 @@ class StockLot(models.Model):
     # ------------------------------------------------------------------
 
     def _setup_fields(self):
-        super()._setup_fields()
+        res = super()._setup_fields()
         for name, field in self._fields.items():
             if name not in PORTAL_FIELDS and not field.groups:
                 field.groups = "base.group_user"
+        return res
 
     # ------------------------------------------------------------------
     # Manual warranty changes

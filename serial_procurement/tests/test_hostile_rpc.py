@@ -6,13 +6,19 @@ user of another company, a portal user, and with no records or too many. Each
 ends in a clean error (UserError / AccessError and friends, never a
 ``ValueError``) that names nothing the user may not read."""
 
+import base64
+import csv
 import inspect
+import io
 import json
+import zipfile
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..models.stock_lot import PORTAL_FIELDS
+from ..tools import sheet_reader
 from .common import SerialAfterSaleCommon
 
 CLEAN_ERRORS = {
@@ -89,9 +95,7 @@ class TestHostileRpcServiceTickets(RpcMixin, HttpCase, SerialAfterSaleCommon):
     def _company_b_serial(cls, name):
         """A serial of company B, received and delivered to B's customer."""
         env = cls.env
-        cls.env = env(
-            context=dict(env.context, allowed_company_ids=cls.company_b.ids)
-        )
+        cls.env = env(context=dict(env.context, allowed_company_ids=cls.company_b.ids))
         try:
             warehouse = cls.env["stock.warehouse"].search(
                 [("company_id", "=", cls.company_b.id)], limit=1
@@ -324,9 +328,7 @@ class TestHostileRpcPortal(RpcMixin, HttpCase, SerialAfterSaleCommon):
 
     def test_internal_users_still_read_the_purchasing(self):
         self.assertEqual(
-            self.device.with_user(self.user).read(["supplier_id"])[0]["supplier_id"][
-                0
-            ],
+            self.device.with_user(self.user).read(["supplier_id"])[0]["supplier_id"][0],
             self.secret_vendor.id,
         )
 
@@ -405,3 +407,117 @@ class TestHostileRpcRecordCount(RpcMixin, HttpCase, SerialAfterSaleCommon):
         )
         self.assertEqual(error["name"], "odoo.exceptions.UserError")
         self.assertIn("one Stock Take Count Sheet at a time", error["message"])
+
+
+@tagged("post_install", "-at_install")
+class TestHostileRpcFiles(RpcMixin, HttpCase, SerialAfterSaleCommon):
+    """#18 item 9: hostile count sheets sent over RPC to the wizard. Each one
+    is read in bounded time and memory or refused with a UserError saying what
+    to fix; nothing is written."""
+
+    HEADER = "Product,Location,SerialOrBatch,Counted Quantity"
+
+    def setUp(self):
+        super().setUp()
+        self.authenticate("admin", "admin")
+
+    def _wizard(self, content, filename):
+        result, error, _text = self._rpc(
+            "serial.procurement.count.sheet.wizard",
+            "create",
+            [{"data": base64.b64encode(content).decode(), "filename": filename}],
+        )
+        return result and result[0], error
+
+    def _check(self, content, filename="count.csv", method="action_check"):
+        wizard_id, error = self._wizard(content, filename)
+        if error:
+            return None, error
+        result, error, _text = self._rpc(
+            "serial.procurement.count.sheet.wizard", method, [wizard_id]
+        )
+        return result, error
+
+    def _state(self):
+        return (
+            self.env["stock.lot"].search_count([]),
+            self.env["stock.quant"].search_count([]),
+            self.env["stock.move"].search_count([]),
+        )
+
+    def _refused(self, content, expected, filename="count.csv"):
+        before = self._state()
+        _result, error = self._check(content, filename, method="action_import")
+        self.assertEqual(error and error["name"], "odoo.exceptions.UserError")
+        self.assertIn(expected, error["message"])
+        self.assertEqual(self._state(), before, "nothing written")
+        return error["message"]
+
+    def test_semicolon_and_tab_sheets_are_imported(self):
+        place = self.shelf.complete_name
+        for separator, serial in ((";", "SEMI-1"), ("\t", "TAB-1")):
+            lines = [
+                self.HEADER.replace(",", separator),
+                separator.join(["SER-ROUTER", place, serial, "1"]),
+            ]
+            _result, error = self._check(
+                "\n".join(lines).encode(), method="action_import"
+            )
+            self.assertIsNone(error)
+            lot = self.env["stock.lot"].search([("name", "=", serial)])
+            on_hand = lot.quant_ids.filtered(lambda q: q.quantity > 0)
+            self.assertEqual(on_hand.location_id, self.shelf)
+
+    def test_cell_over_the_csv_field_limit(self):
+        big = "x" * (csv.field_size_limit() + 1)
+        message = self._refused(
+            f'{self.HEADER}\nSER-ROUTER,S,"{big}",1\n'.encode(), "longer than"
+        )
+        self.assertIn("Line 2", message)
+
+    def test_malformed_files_say_what_to_fix(self):
+        for content, expected in (
+            (b"", "Upload a count sheet first"),
+            (b"\x00\x01junk\x00", "neither a CSV nor an XLSX"),
+            ("é;ü\n".encode("latin-1"), "UTF-8"),
+            (b"Serial\nX\n", "misses the column(s)"),
+            (b"PK\x03\x04junk", "not a readable XLSX"),
+        ):
+            self._refused(content, expected)
+
+    def test_xlsx_declaring_the_whole_sheet_is_read_as_stored(self):
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        book.active.append(self.HEADER.split(","))
+        book.active.append(["SER-ROUTER", self.shelf.complete_name, "WIDE-1", 1])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                data = source.read(info.filename)
+                if info.filename == "xl/worksheets/sheet1.xml":
+                    xml = data.decode()
+                    start = xml.index("<dimension")
+                    end = xml.index("/>", start) + 2
+                    data = (
+                        xml[:start] + '<dimension ref="A1:XFD1048576"/>' + xml[end:]
+                    ).encode()
+                target.writestr(info.filename, data)
+        content = out.getvalue()
+        self.assertLess(len(content), 10_000)
+        result, error = self._check(content, "count.xlsx")
+        self.assertIsNone(error)
+        self.assertEqual(result, 1, "one row checked")
+
+    def test_upload_over_the_size_cap_is_refused_before_it_is_stored(self):
+        count = self.env["serial.procurement.count.sheet.wizard"].search_count([])
+        with patch.object(sheet_reader, "MAX_BYTES", 1000):
+            _result, error = self._wizard(b"x" * 2000, "count.csv")
+        self.assertEqual(error["name"], "odoo.exceptions.UserError")
+        self.assertIn("the maximum is", error["message"])
+        self.assertEqual(
+            self.env["serial.procurement.count.sheet.wizard"].search_count([]), count
+        )

@@ -17,6 +17,7 @@ from odoo.modules.module import get_manifest
 from odoo.tests import tagged
 
 from .. import hooks
+from .. import uninstall_hook as package_hook
 from ..models.stock_lot import CASE_INDEX, NAME_INDEX, UNIQUE_INDEX
 from ..models.stock_quant import ONE_PLACE
 from .common import SerialLifecycleCommon
@@ -57,9 +58,7 @@ class TestUninstallHook(SerialLifecycleCommon):
     def test_manifest_declares_the_hook(self):
         manifest = get_manifest("serial_procurement")
         self.assertEqual(manifest["uninstall_hook"], "uninstall_hook")
-        from odoo.addons import serial_procurement
-
-        self.assertIs(serial_procurement.uninstall_hook, hooks.uninstall_hook)
+        self.assertIs(package_hook, hooks.uninstall_hook)
 
     def test_uninstall_hook_drops_trigger_function_and_indexes(self):
         lot = self._adjust_in(self.product, ["UNINST-1"])

@@ -92,7 +92,10 @@ def _decode(content):
         if b"\x00" in content:
             raise SheetError("not_a_sheet", "Not a CSV or XLSX file.") from error
         raise SheetError("encoding", "The CSV file is not UTF-8.") from error
-    if "\x00" in text:
+    # binary junk: control characters in the header row (a NUL in a data
+    # cell is the row checks' to name, with its row number)
+    header = _first_line(text)
+    if any(ord(char) < 32 and char not in "\t\r\n" for char in header):
         raise SheetError("not_a_sheet", "Not a CSV or XLSX file.")
     return text
 
@@ -200,8 +203,6 @@ def _read_csv(text, columns, max_rows):
 
 
 def _open_xlsx(content):
-    import openpyxl
-
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             uncompressed = sum(info.file_size for info in archive.infolist())
@@ -216,6 +217,8 @@ def _open_xlsx(content):
             max=round(MAX_UNCOMPRESSED / 1024 / 1024),
         )
     _scan_worksheets(content)
+    import openpyxl  # Odoo's requirement: imported where an XLSX is read
+
     try:
         book = openpyxl.load_workbook(
             io.BytesIO(content), read_only=True, data_only=True
@@ -273,7 +276,9 @@ def _read_xlsx(content, columns, max_rows):
     sheet = _open_xlsx(content)
     try:
         header = next(
-            sheet.iter_rows(min_row=1, max_row=1, max_col=MAX_COLUMNS, values_only=True),
+            sheet.iter_rows(
+                min_row=1, max_row=1, max_col=MAX_COLUMNS, values_only=True
+            ),
             None,
         )
         if not header or is_blank(header):

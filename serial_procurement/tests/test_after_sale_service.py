@@ -1,5 +1,7 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from lxml import etree
+
 from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, new_test_user
@@ -171,3 +173,12 @@ class TestServiceTicket(SerialAfterSaleCommon):
         self.assertEqual(ticket.service_lot_warranty_ids.warranty_state, "under")
         with Form(ticket) as form:
             form.description = "Updated"
+
+    def test_serviced_serials_only_on_service_tickets(self):
+        """Not on a ticket made from an estimate (its serials are procured)."""
+        arch = self.env["helpdesk.ticket"].get_view(view_type="form")["arch"]
+        tree = etree.fromstring(arch)
+        field = tree.xpath("//field[@name='service_lot_ids']")[0]
+        self.assertIn("sale_order_id", field.get("invisible"))
+        page = tree.xpath("//page[@name='service_serials']")[0]
+        self.assertIn("sale_order_id", page.get("invisible"))

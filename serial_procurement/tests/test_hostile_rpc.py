@@ -344,6 +344,8 @@ class TestHostileRpcRecordCount(RpcMixin, HttpCase, SerialAfterSaleCommon):
         "helpdesk.ticket",
         "sale.order",
         "account.move",
+        "account.move.line",
+        "purchase.order",
         "serial.procurement.deposit.wizard",
         "serial.procurement.serial.entry.wizard",
         "serial.procurement.correct.serial.wizard",

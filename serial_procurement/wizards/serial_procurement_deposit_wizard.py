@@ -213,7 +213,7 @@ class SerialProcurementDepositWizard(models.TransientModel):
 
     def action_confirm(self):
         """Create and post the deposit invoice, and register its payment."""
-        self.ensure_one()
+        self._serial_ensure_one()
         # Rights checked here, where the invoice is posted, not on the button.
         poster = self.ticket_id._serial_billing_env()
         value = self._check_deposit_value()

@@ -57,4 +57,5 @@
     "demo": [
         "demo/serial_procurement_demo.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
 }

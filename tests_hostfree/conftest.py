@@ -70,3 +70,8 @@ if str(SCRIPTS) not in sys.path:
 @pytest.fixture(scope="session")
 def table_statistics():
     return load_pure_module("tools/table_statistics.py", "sp_table_statistics")
+
+
+@pytest.fixture(scope="session")
+def sheet_reader():
+    return load_pure_module("tools/sheet_reader.py", "sp_sheet_reader")

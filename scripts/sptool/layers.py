@@ -68,9 +68,10 @@ def run_pytest(python, args, env, junit):
 
 
 def hostfree_python(odoo):
-    """A python with pytest and lxml: Odoo's when there is one, else a small venv."""
+    """A python with pytest, lxml and openpyxl (the sheet reader's tests):
+    Odoo's when there is one, else a small venv."""
     python = odoo.python if odoo else (shutil.which("python3") or sys.executable)
-    check = [python, "-c", "import pytest, lxml"]
+    check = [python, "-c", "import pytest, lxml, openpyxl"]
     if capture(check)[0] == 0:
         return python
     venv = VAR / "venv-hostfree"
@@ -78,8 +79,8 @@ def hostfree_python(odoo):
     if not vpython.exists():
         step(f"creating {venv.relative_to(REPO)} for the host-free suite")
         run([python, "-m", "venv", venv])
-    if capture([vpython, "-c", "import pytest, lxml"])[0]:
-        step("pip install pytest lxml (host-free venv)")
+    if capture([vpython, "-c", "import pytest, lxml, openpyxl"])[0]:
+        step("pip install pytest lxml openpyxl (host-free venv)")
         run(
             [
                 vpython,
@@ -90,6 +91,7 @@ def hostfree_python(odoo):
                 "--disable-pip-version-check",
                 "pytest",
                 "lxml",
+                "openpyxl",
             ]
         )
     return str(vpython)

@@ -1,3 +1,4 @@
+from . import base
 from . import serial_procurement_ticket_mixin
 from . import serial_procurement_input_guard
 from . import res_company

@@ -38,7 +38,7 @@ class AccountMove(models.Model):
         )
 
     def action_view_serials(self):
-        self.ensure_one()
+        self._serial_ensure_one()
         return self.invoice_line_ids.lot_ids._action_open_serial_list(self.name)
 
     def _post(self, soft=True):

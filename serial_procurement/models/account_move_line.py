@@ -53,7 +53,7 @@ class AccountMoveLine(models.Model):
 
     def action_view_serial_history(self):
         """Open the Serial History of this line's serial (the list for several)."""
-        self.ensure_one()
+        self._serial_ensure_one()
         return self.lot_ids._action_open_serial_list(
             self.env._("Serials of %(line)s", line=self.name or self.product_id.name)
         )

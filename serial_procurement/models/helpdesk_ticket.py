@@ -280,7 +280,7 @@ class HelpdeskTicket(models.Model):
 
     def action_take_deposit(self):
         """Open the Take Deposit wizard for this ticket."""
-        self.ensure_one()
+        self._serial_ensure_one()
         self._check_deposit_allowed()
         return {
             "type": "ir.actions.act_window",
@@ -335,7 +335,7 @@ class HelpdeskTicket(models.Model):
     def action_make_invoice(self):
         """Create, post and return the final invoice of the ticket's estimate:
         serials on the lines, deposits deducted."""
-        self.ensure_one()
+        self._serial_ensure_one()
         poster = self._serial_billing_env()
         order = self._get_confirmed_order()
         if order.state != "sale":
@@ -555,7 +555,7 @@ class HelpdeskTicket(models.Model):
 
     def action_allocate_from_stock(self):
         """Open the dialog that picks the exact serials to take from stock."""
-        self.ensure_one()
+        self._serial_ensure_one()
         self._get_confirmed_order()
         return {
             "type": "ir.actions.act_window",
@@ -568,7 +568,7 @@ class HelpdeskTicket(models.Model):
 
     def action_allocate_first_available(self):
         """Allocate the first free serials in stock to every short estimate line."""
-        self.ensure_one()
+        self._serial_ensure_one()
         self._get_confirmed_order()
         free_stock = self._serial_free_stock()
         allocated = self.env["stock.lot"]
@@ -598,7 +598,7 @@ class HelpdeskTicket(models.Model):
         """Create draft POs, one per vendor, for the serialized units that are
         not allocated, not on an open purchase order of the ticket and not
         covered by free serials in stock; say so when nothing is to buy."""
-        self.ensure_one()
+        self._serial_ensure_one()
         self._get_confirmed_order()
         company_self = self.with_company(self.company_id)
         free_stock = self._serial_free_stock()
@@ -863,7 +863,7 @@ class HelpdeskTicket(models.Model):
             ticket.lot_count = len(ticket.lot_ids)
 
     def action_view_sale_order(self):
-        self.ensure_one()
+        self._serial_ensure_one()
         return {
             "type": "ir.actions.act_window",
             "res_model": "sale.order",
@@ -873,7 +873,7 @@ class HelpdeskTicket(models.Model):
         }
 
     def action_view_invoices(self):
-        self.ensure_one()
+        self._serial_ensure_one()
         action = self.env["ir.actions.actions"]._for_xml_id(
             "account.action_move_out_invoice_type"
         )
@@ -882,7 +882,7 @@ class HelpdeskTicket(models.Model):
         return action
 
     def action_view_purchase_orders(self, orders=None):
-        self.ensure_one()
+        self._serial_ensure_one()
         orders = orders if orders is not None else self.purchase_order_ids
         action = self.env["ir.actions.actions"]._for_xml_id("purchase.purchase_rfq")
         action["domain"] = [("id", "in", orders.ids)]
@@ -903,16 +903,16 @@ class HelpdeskTicket(models.Model):
         return action
 
     def action_view_receipts(self):
-        self.ensure_one()
+        self._serial_ensure_one()
         return self._serial_open_pickings(self.receipt_ids)
 
     def action_view_deliveries(self):
-        self.ensure_one()
+        self._serial_ensure_one()
         return self._serial_open_pickings(self.delivery_ids)
 
     def action_serial_open_purchases_to_confirm(self):
         """The header button of the step Confirm the Purchase Orders."""
-        self.ensure_one()
+        self._serial_ensure_one()
         drafts = self.purchase_order_ids.filtered(
             lambda o: o.state in ("draft", "sent")
         )
@@ -921,7 +921,7 @@ class HelpdeskTicket(models.Model):
     def action_serial_receive(self):
         """The header button of the step Receive the Serials: the receipts
         still to validate."""
-        self.ensure_one()
+        self._serial_ensure_one()
         open_receipts = self.receipt_ids.filtered(
             lambda p: p.state not in ("done", "cancel")
         )
@@ -929,7 +929,7 @@ class HelpdeskTicket(models.Model):
 
     def action_serial_deliver(self):
         """The header button of the step Deliver: the deliveries still to do."""
-        self.ensure_one()
+        self._serial_ensure_one()
         open_deliveries = self.delivery_ids.filtered(
             lambda p: (
                 p.state not in ("done", "cancel")
@@ -939,7 +939,7 @@ class HelpdeskTicket(models.Model):
         return self._serial_open_pickings(open_deliveries or self.delivery_ids)
 
     def action_view_serials(self):
-        self.ensure_one()
+        self._serial_ensure_one()
         return self.lot_ids._action_open_serial_list(
             _("Serials of %s", self.display_name)
         )
@@ -951,7 +951,7 @@ class HelpdeskTicket(models.Model):
 
     def action_use_materials(self):
         """Open the dialog that takes serialized stock out on this ticket."""
-        self.ensure_one()
+        self._serial_ensure_one()
         return {
             "type": "ir.actions.act_window",
             "name": _("Use Materials"),
@@ -962,7 +962,7 @@ class HelpdeskTicket(models.Model):
         }
 
     def action_view_material_lots(self):
-        self.ensure_one()
+        self._serial_ensure_one()
         return self.material_lot_ids._action_open_serial_list(
             _("Materials of %s", self.display_name)
         )
@@ -1127,13 +1127,11 @@ class HelpdeskTicket(models.Model):
 
     @api.depends("partner_id.commercial_partner_id")
     def _compute_service_lot_domain(self):
+        # Every serial delivered to a customer is offered: one of another
+        # customer, once chosen, is refused with a message (onchange warning,
+        # then the constraint at save) instead of silently not being found.
         for ticket in self:
-            customer = ticket.partner_id.commercial_partner_id
-            ticket.service_lot_domain = (
-                [("delivered_partner_id", "=", customer.id)]
-                if customer
-                else [("delivered_partner_id", "!=", False)]
-            )
+            ticket.service_lot_domain = [("delivered_partner_id", "!=", False)]
 
     @api.depends("service_lot_ids")
     def _compute_service_lot_count(self):
@@ -1143,30 +1141,95 @@ class HelpdeskTicket(models.Model):
 
     @api.onchange("service_lot_ids")
     def _onchange_service_lot_ids_customer(self):
-        """A serial typed on a ticket without customer names the customer."""
+        """A serial typed on a ticket without customer names the customer; a
+        serial the customer does not own is taken off again, with a warning."""
+        lots = self.service_lot_ids._origin
+        self._serial_check_service_lots_readable(lots.ids)
         if not self.partner_id:
-            customer = self._serial_customer_of_lots(self.service_lot_ids)
+            customer = self._serial_customer_of_lots(lots)
             if customer:
                 self.partner_id = customer
                 self._onchange_partner_id()
+            return None
+        customer = self.partner_id.commercial_partner_id
+        foreign = lots.filtered(
+            lambda lot, customer=customer: lot.delivered_partner_id != customer
+        )
+        if not foreign:
+            return None
+        self.service_lot_ids = [Command.unlink(lot.id) for lot in foreign]
+        return {
+            "warning": {
+                "title": self.env._("Serial of another customer"),
+                "message": self._serial_foreign_lots_message(foreign, customer),
+            }
+        }
 
     @api.model
     def _serial_customer_of_lots(self, lots):
-        # sudo: read who got the serial, nothing is written
-        customers = lots.sudo().delivered_partner_id
-        return customers if len(customers) == 1 else self.env["res.partner"]
+        """The one customer the (readable) serials were last delivered to, when
+        the user may read that customer; else no customer."""
+        customers = lots.delivered_partner_id
+        if len(customers) != 1 or not customers.has_access("read"):
+            return self.env["res.partner"]
+        return customers
+
+    @api.model
+    def _serial_service_lot_ids_in(self, commands):
+        """Ids of the serials that ``commands`` (an x2many value) add."""
+        ids = []
+        for command in commands or []:
+            if isinstance(command, int):
+                ids.append(command)
+            elif isinstance(command, (list, tuple)) and command:
+                if command[0] == Command.SET:
+                    ids += list(command[2] or [])
+                elif command[0] == Command.LINK:
+                    ids.append(command[1])
+        return ids
+
+    @api.model
+    def _serial_check_service_lots_readable(self, lot_ids):
+        """Only serials the user may read are serviced: the others (and ids of
+        no serial) are refused without naming them."""
+        if self.env.su or not lot_ids:
+            return
+        lots = self.env["stock.lot"].browse(lot_ids)
+        # sudo: only whether the ids exist; the answer is the same either way
+        existing = lots.sudo().exists()
+        if len(existing) != len(set(lot_ids)) or existing.with_env(
+            self.env
+        )._filtered_access("read") != existing.with_env(self.env):
+            raise AccessError(
+                self.env._(
+                    "You may not read one of the serials given: a service ticket "
+                    "names only serials you can see."
+                )
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._serial_check_service_lots_readable(
+                self._serial_service_lot_ids_in(vals.get("service_lot_ids"))
+            )
             self._serial_fill_customer_from_lots(vals)
         return super().create(vals_list)
+
+    def write(self, vals):
+        if "service_lot_ids" in vals:
+            self._serial_check_service_lots_readable(
+                self._serial_service_lot_ids_in(vals["service_lot_ids"])
+            )
+        return super().write(vals)
 
     @api.model
     def _serial_fill_customer_from_lots(self, vals):
         if vals.get("partner_id") or not vals.get("service_lot_ids"):
             return
-        lots = self.new({"service_lot_ids": vals["service_lot_ids"]}).service_lot_ids
+        lots = self.env["stock.lot"].browse(
+            self._serial_service_lot_ids_in(vals["service_lot_ids"])
+        )
         customer = self._serial_customer_of_lots(lots)
         if customer:
             vals.update(
@@ -1175,37 +1238,46 @@ class HelpdeskTicket(models.Model):
                 partner_email=vals.get("partner_email") or customer.email,
             )
 
+    def _serial_foreign_lots_message(self, foreign, customer):
+        """Why ``foreign`` serials cannot be serviced for ``customer``; names
+        only serials and a customer the user may read."""
+        lot = foreign[0]
+        readable = lot.with_env(self.env).has_access("read")
+        serial = lot.name if readable else self.env._("(a serial you cannot see)")
+        if not customer.with_env(self.env).has_access("read"):
+            shown_customer = self.env._("the ticket's customer")
+        else:
+            shown_customer = customer.display_name or self.env._("(no customer)")
+        if not lot.delivered_partner_id:
+            return self.env._(
+                "Serial %(serial)s was never delivered to a customer: it cannot "
+                "be serviced on this ticket.",
+                serial=serial,
+            )
+        return self.env._(
+            "Serial %(serial)s belongs to another customer, not to "
+            "%(customer)s: it cannot be serviced on this ticket.",
+            serial=serial,
+            customer=shown_customer,
+        )
+
     @api.constrains("service_lot_ids", "partner_id")
     def _check_service_lots_customer(self):
         """Refuse a serial that was not last delivered to the ticket's customer."""
         for ticket in self:
-            customer = ticket.partner_id.commercial_partner_id
-            # sudo: check every serial, including those the user may not read
+            customer = ticket.sudo().partner_id.commercial_partner_id
+            # sudo: check every serial, including those the user may not read;
+            # the message names only what the user may read
             foreign = ticket.sudo().service_lot_ids.filtered(
                 lambda lot, customer=customer: lot.delivered_partner_id != customer
             )
-            if not foreign:
-                continue
-            lot = foreign[0]
-            if not lot.delivered_partner_id:
-                message = self.env._(
-                    "Serial %(serial)s was never delivered to a customer: it cannot "
-                    "be serviced on ticket %(ticket)s.",
-                    serial=lot.name,
-                    ticket=ticket.display_name,
+            if foreign:
+                raise ValidationError(
+                    ticket._serial_foreign_lots_message(foreign, customer)
                 )
-            else:
-                message = self.env._(
-                    "Serial %(serial)s belongs to another customer, not to "
-                    "%(customer)s: it cannot be serviced on ticket %(ticket)s.",
-                    serial=lot.name,
-                    customer=customer.display_name or self.env._("(no customer)"),
-                    ticket=ticket.display_name,
-                )
-            raise ValidationError(message)
 
     def action_view_service_lots(self):
-        self.ensure_one()
+        self._serial_ensure_one()
         return self.service_lot_ids._action_open_serial_list(
             self.env._("Serviced Serials")
         )

@@ -53,7 +53,7 @@ class PurchaseOrder(models.Model):
         return res
 
     def action_view_serials(self):
-        self.ensure_one()
+        self._serial_ensure_one()
         return self.serial_lot_ids._action_open_serial_list(
             _("Serials received on %s", self.name)
         )

@@ -121,7 +121,7 @@ class SaleOrder(models.Model):
 
     def action_create_ticket(self):
         """Confirm the estimate if needed and return its ticket, created once."""
-        self.ensure_one()
+        self._serial_ensure_one()
         if self.ticket_id:
             return self.ticket_id._get_form_action()
         if self.state == "cancel":

@@ -31,5 +31,5 @@ class SerialProcurementTicketMixin(models.AbstractModel):
                 )
 
     def action_view_ticket(self):
-        self.ensure_one()
+        self._serial_ensure_one()
         return self.ticket_id._get_form_action()

@@ -44,6 +44,24 @@ REBUILD_AFTER_ROWS = 10000
 # (product, company or 0, serial_name_key): "FW1" and "fw1" are one serial in a
 # company that ignores case, enforced by the database.
 CASE_INDEX = "stock_lot_serial_procurement_name_key_uniq"
+# What a portal user may read of a serial (its own devices, record rule):
+# what the My Devices page shows.
+PORTAL_FIELDS = frozenset(
+    {
+        "id",
+        "display_name",
+        "name",
+        "product_id",
+        "company_id",
+        "delivered_partner_id",
+        "serial_sold_date",
+        "serial_at_customer",
+        "customer_warranty_end",
+        "warranty_state",
+        "service_ticket_ids",
+        "service_ticket_count",
+    }
+)
 
 
 WARRANTY_STATES = [
@@ -1555,7 +1573,7 @@ class StockLot(models.Model):
     vendor_warranty_state = fields.Selection(
         selection=WARRANTY_STATES,
         string="Vendor Warranty",
-        compute="_compute_warranty_state",
+        compute="_compute_vendor_warranty_state",
     )
     service_ticket_ids = fields.Many2many(
         comodel_name="helpdesk.ticket",
@@ -1673,14 +1691,21 @@ class StockLot(models.Model):
             return False
         return date_utils.add(start, months=months)
 
-    @api.depends("vendor_warranty_end", "customer_warranty_end")
+    @api.depends("customer_warranty_end")
     @api.depends_context("tz")
     def _compute_warranty_state(self):
+        # apart from the vendor's: a portal user reads the customer's only
         today = fields.Date.context_today(self)
         for lot in self:
             lot.warranty_state = self._serial_warranty_state(
                 lot.customer_warranty_end, today
             )
+
+    @api.depends("vendor_warranty_end")
+    @api.depends_context("tz")
+    def _compute_vendor_warranty_state(self):
+        today = fields.Date.context_today(self)
+        for lot in self:
             lot.vendor_warranty_state = self._serial_warranty_state(
                 lot.vendor_warranty_end, today
             )
@@ -1708,6 +1733,21 @@ class StockLot(models.Model):
             },
         )
         return action
+
+    # ------------------------------------------------------------------
+    # Portal users (My Devices) read what the portal page shows, nothing of
+    # the purchasing side (vendor, purchase order, costs, vendor warranty,
+    # receipts, invoices): every other field of a serial is for internal users
+    # (``groups``), a list of fields allowed rather than refused, so that a
+    # field added later (here, in core or by another addon) stays internal.
+    # ------------------------------------------------------------------
+
+    def _setup_fields(self):
+        res = super()._setup_fields()
+        for name, field in self._fields.items():
+            if name not in PORTAL_FIELDS and not field.groups:
+                field.groups = "base.group_user"
+        return res
 
     # ------------------------------------------------------------------
     # Manual warranty changes

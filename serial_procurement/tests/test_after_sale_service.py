@@ -1,5 +1,7 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from lxml import etree
+
 from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, new_test_user
@@ -53,11 +55,25 @@ class TestServiceTicket(SerialAfterSaleCommon):
             )
             form.service_lot_ids.add(self.mine)
             self.assertEqual(form.partner_id, self.customer)
+            # every delivered serial is offered: one of another customer is
+            # refused with a message once typed (below), not just not found
             self.assertEqual(
-                form.service_lot_domain,
-                [("delivered_partner_id", "=", self.customer.id)],
+                form.service_lot_domain, [("delivered_partner_id", "!=", False)]
             )
         ticket = form.record
+        self.assertEqual(ticket.service_lot_ids, self.mine)
+
+    def test_typing_another_customers_serial_says_so(self):
+        form = Form(self.env["helpdesk.ticket"])
+        form.name = "Typed the wrong serial"
+        form.description = "x"
+        form.partner_id = self.customer
+        form.service_lot_ids.add(self.mine)
+        with self.assertLogs("odoo.tests.form", level="WARNING") as logs:
+            form.service_lot_ids.add(self.foreign)
+        self.assertIn("S-OTHER belongs to another customer", "\n".join(logs.output))
+        self.assertEqual(len(form.service_lot_ids), 1, "taken off again")
+        ticket = form.save()
         self.assertEqual(ticket.service_lot_ids, self.mine)
 
     def test_contact_of_the_customer_may_name_its_serials(self):
@@ -157,3 +173,12 @@ class TestServiceTicket(SerialAfterSaleCommon):
         self.assertEqual(ticket.service_lot_warranty_ids.warranty_state, "under")
         with Form(ticket) as form:
             form.description = "Updated"
+
+    def test_serviced_serials_only_on_service_tickets(self):
+        """Not on a ticket made from an estimate (its serials are procured)."""
+        arch = self.env["helpdesk.ticket"].get_view(view_type="form")["arch"]
+        tree = etree.fromstring(arch)
+        field = tree.xpath("//field[@name='service_lot_ids']")[0]
+        self.assertIn("sale_order_id", field.get("invisible"))
+        page = tree.xpath("//page[@name='service_serials']")[0]
+        self.assertIn("sale_order_id", page.get("invisible"))

@@ -7,6 +7,8 @@ written back as that version left them)."""
 from pathlib import Path
 from types import SimpleNamespace
 
+from odoo import Command
+from odoo.exceptions import UserError
 from odoo.modules.migration import MigrationManager, load_script
 from odoo.tools import parse_version
 from odoo.tools.misc import file_path
@@ -108,3 +110,119 @@ class TestMigration(SerialProcurementCase):
             "SELECT count(*) FROM stock_lot WHERE serial_name_key IS NULL"
         )
         self.assertEqual(self.env.cr.fetchone()[0], 0)
+
+    # -------------------------------------- 18.0.1.5.0: invoice stamps (#18)
+
+    def _invoiced_ticket(self, serials):
+        order = self._create_quotation([(self.firewall, len(serials.split()))])
+        serials = "\n".join(serials.split())
+        ticket = self._create_ticket(order)
+        self._receive(self._purchase(ticket), self.firewall, serials)
+        invoice = self.env["account.move"].browse(
+            ticket.action_make_invoice()["res_id"]
+        )
+        self.assertEqual(invoice.state, "posted")
+        return ticket.lot_ids.sorted("name"), invoice
+
+    def _reverse(self, invoice):
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id})
+        )
+        reversal.refund_moves()
+        refund = invoice.reversal_move_ids
+        refund.action_post()
+        return refund
+
+    def _direct_invoice(self, lots, post=True):
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.firewall.id,
+                            "quantity": len(lots),
+                            "price_unit": 1.0,
+                            "lot_ids": [Command.set(lots.ids)],
+                        }
+                    )
+                ],
+            }
+        )
+        if post:
+            invoice.action_post()
+        return invoice
+
+    def _forget_stamps(self):
+        """The state 18.0.1.0.0 left: serials on posted invoices, no stamp."""
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE stock_lot SET customer_invoice_line_id = NULL")
+        self.env.invalidate_all()
+
+    def test_06_upgrade_from_18_0_1_0_0_stamps_invoiced_serials(self):
+        lots, invoice = self._invoiced_ticket("MIG-INV-1 MIG-INV-2")
+        stamps = {lot: lot.customer_invoice_line_id for lot in lots}
+        self.assertTrue(all(stamps.values()))
+        self._forget_stamps()
+        self.assertFalse(lots.customer_invoice_line_id, "the old version's state")
+        self._upgrade_from("18.0.1.0.0")
+        for lot, line in stamps.items():
+            self.assertEqual(lot.customer_invoice_line_id, line)
+        # the double invoice the audit made is refused again
+        second = self._direct_invoice(lots, post=False)
+        with (
+            self.assertRaisesRegex(UserError, "already invoiced"),
+            self.cr.savepoint(),
+        ):
+            second.action_post()
+        self.assertEqual(second.state, "draft")
+        self.assertEqual(lots.customer_invoice_line_id.move_id, invoice)
+
+    def test_07_upgrade_leaves_credited_serials_free(self):
+        lots, invoice = self._invoiced_ticket("MIG-CRN-1")
+        self._reverse(invoice)
+        self.assertFalse(lots.customer_invoice_line_id)
+        self._forget_stamps()
+        self._upgrade_from("18.0.1.4.0")
+        self.assertFalse(lots.customer_invoice_line_id, "credited: not stamped")
+        again = self._direct_invoice(lots)
+        self.assertEqual(lots.customer_invoice_line_id.move_id, again)
+
+    def test_08_upgrade_stamps_the_invoice_after_the_credit_note(self):
+        lots, invoice = self._invoiced_ticket("MIG-AGAIN-1")
+        self._reverse(invoice)
+        again = self._direct_invoice(lots)
+        line = lots.customer_invoice_line_id
+        self.assertEqual(line.move_id, again)
+        self._forget_stamps()
+        self._upgrade_from("18.0.1.4.0")
+        self.assertEqual(lots.customer_invoice_line_id, line)
+
+    def test_09_partial_credit_naming_a_serial_frees_only_it(self):
+        lots, invoice = self._invoiced_ticket("MIG-PART-1 MIG-PART-2")
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id})
+        )
+        reversal.refund_moves()
+        refund = invoice.reversal_move_ids
+        refund.invoice_line_ids.filtered("product_id").write(
+            {"quantity": 1, "lot_ids": [Command.set(lots[:1].ids)]}
+        )
+        refund.action_post()
+        kept = lots[1].customer_invoice_line_id
+        self.assertTrue(kept)
+        self._forget_stamps()
+        self._upgrade_from("18.0.1.4.0")
+        self.assertFalse(lots[0].customer_invoice_line_id)
+        self.assertEqual(lots[1].customer_invoice_line_id, kept)
+
+    def test_10_no_stamp_written_when_already_at_18_0_1_5_0(self):
+        lots, _invoice = self._invoiced_ticket("MIG-SAME-1")
+        self._forget_stamps()
+        self._upgrade_from("18.0.1.5.0")
+        self.assertFalse(lots.customer_invoice_line_id, "script not run")

@@ -84,7 +84,7 @@ class SerialProcurementAddSerialsWizard(models.TransientModel):
         return names, qty
 
     def action_add(self):
-        self.ensure_one()
+        self._serial_ensure_one()
         names, qty = self._parse()
         company = self.location_id.company_id or self.env.company
         lots = self.env["stock.lot"].create(

@@ -50,7 +50,7 @@ class SerialProcurementAllocateStockWizard(models.TransientModel):
 
     def action_apply(self):
         """Allocate the chosen serials to the estimate line."""
-        self.ensure_one()
+        self._serial_ensure_one()
         if not self.lot_ids:
             raise UserError(_("Choose at least one serial on hand."))
         self.lot_ids._serial_allocate_from_stock(self.sale_line_id)
@@ -58,6 +58,6 @@ class SerialProcurementAllocateStockWizard(models.TransientModel):
 
     def action_first_available(self):
         """Allocate the first free serials on hand to every short line."""
-        self.ensure_one()
+        self._serial_ensure_one()
         self.ticket_id.action_allocate_first_available()
         return {"type": "ir.actions.act_window_close"}

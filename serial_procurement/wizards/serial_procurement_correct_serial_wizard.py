@@ -101,7 +101,7 @@ class SerialProcurementCorrectSerialWizard(models.TransientModel):
         return new_name, sum(quant.mapped("quantity"))
 
     def action_correct(self):
-        self.ensure_one()
+        self._serial_ensure_one()
         new_name, qty = self._check_correction()
         wrong = self.lot_id
         origin = {

@@ -1,12 +1,10 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
-import binascii
 import csv
 import io
 
 from odoo import fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..tools import spreadsheet, table_statistics
@@ -74,7 +72,7 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
         ]
 
     def action_export(self):
-        self.ensure_one()
+        self._serial_ensure_one()
         rows = self._export_rows()
         if self.file_format == "csv":
             buffer = io.StringIO()
@@ -114,58 +112,15 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
     # ---------------------------------------------------------------- import
 
     def _read_rows(self):
-        """Return (row number, [cells]) of the data rows of the uploaded sheet."""
-        if not self.data:
-            raise UserError(self.env._("Upload a count sheet first."))
-        try:
-            content = base64.b64decode(self.data, validate=True)
-        except (binascii.Error, ValueError, TypeError) as error:
-            raise UserError(
-                self.env._("The uploaded file is damaged (not base64 data).")
-            ) from error
-        name = (self.filename or "").lower()
-        if name.endswith(".xlsx") or content[:2] == b"PK":
-            import openpyxl
-
-            try:
-                book = openpyxl.load_workbook(
-                    io.BytesIO(content), read_only=True, data_only=True
-                )
-            except Exception as error:
-                raise UserError(
-                    self.env._("This file is not a readable XLSX file.")
-                ) from error
-            rows = [list(row) for row in book.active.iter_rows(values_only=True)]
-        else:
-            try:
-                text = content.decode("utf-8-sig")
-            except UnicodeDecodeError as error:
-                raise UserError(
-                    self.env._("The CSV file must be UTF-8 encoded.")
-                ) from error
-            rows = list(csv.reader(io.StringIO(text)))
-        if not rows:
-            raise UserError(self.env._("The count sheet is empty."))
-        header = [str(cell or "").strip() for cell in rows[0]]
-        missing = [col for col in HEADER if col not in header]
-        if missing:
-            raise UserError(
-                self.env._(
-                    "The count sheet misses the column(s): %(columns)s.",
-                    columns=", ".join(missing),
-                )
-            )
-        index = {col: header.index(col) for col in HEADER}
-        result = []
-        for number, row in enumerate(rows[1:], start=2):
-            cells = [
-                row[index[col]] if index[col] < len(row) else None for col in HEADER
-            ]
-            if all(cell in (None, "") for cell in cells):
-                continue
-            cells = [spreadsheet.unneutralize_cell(cell) for cell in cells]
-            result.append((number, cells))
-        return result
+        """Return (row number, [cells]) of the data rows of the uploaded sheet
+        (capped: see ``tools/sheet_reader``)."""
+        rows = self._serial_read_sheet(
+            self.data, self.filename, HEADER, what=self.env._("a count sheet")
+        )
+        return [
+            (number, [spreadsheet.unneutralize_cell(cell) for cell in cells])
+            for number, cells in rows
+        ]
 
     def _create_missing_lots(self, parsed):
         """Create, in one call, the lots of the sheet that do not exist yet."""
@@ -285,7 +240,7 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
 
     def action_check(self):
         """Check the whole sheet without writing anything; return its row count."""
-        self.ensure_one()
+        self._serial_ensure_one()
         return len(self._validate_rows(self._read_rows()))
 
     def _sorted_rows(self):
@@ -299,7 +254,7 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
         the order of ``_sorted_rows``), slice by slice. The unit of work of a
         background job, which is given its rows and reads no file. Returns the
         number of rows applied."""
-        self.ensure_one()
+        self._serial_ensure_one()
         parsed = self._validate_rows(rows) if rows else []
         return self._apply_parsed_rows(parsed)
 
@@ -374,14 +329,14 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
         """Check and apply rows ``offset`` to ``offset + limit`` of the sheet,
         after ``action_check`` of the whole sheet. Returns the number of rows
         applied; 0 when ``offset`` is past the end."""
-        self.ensure_one()
+        self._serial_ensure_one()
         return self.import_count_rows(self._sorted_rows()[offset : offset + limit])
 
     def action_import(self):
         """Check the whole sheet (nothing is applied when a row is wrong), then
         apply it slice by slice (flushing and clearing the cache between slices
         so each row costs the same). Ends with a notification of what changed."""
-        self.ensure_one()
+        self._serial_ensure_one()
         rows = self._sorted_rows()
         parsed = self._validate_rows(rows) if rows else []
         summary = self._count_summary(parsed)

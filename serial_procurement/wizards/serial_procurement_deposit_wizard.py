@@ -274,7 +274,7 @@ class SerialProcurementDepositWizard(models.TransientModel):
     def action_confirm(self):
         """Create and post the deposit invoice; register its payment when it
         was received now (``register_payment``), else leave the invoice open."""
-        self.ensure_one()
+        self._serial_ensure_one()
         # Rights checked here, where the invoice is posted, not on the button.
         poster = self.ticket_id._serial_billing_env()
         value = self._check_deposit_value()

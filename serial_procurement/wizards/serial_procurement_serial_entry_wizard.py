@@ -153,7 +153,7 @@ class SerialProcurementSerialEntryWizard(models.TransientModel):
 
     def action_apply(self):
         """Add one receipt line per serial, building on core's serial import."""
-        self.ensure_one()
+        self._serial_ensure_one()
         move = self.move_id
         if move.state in ("done", "cancel"):
             raise UserError(_("This receipt line is already done or cancelled."))

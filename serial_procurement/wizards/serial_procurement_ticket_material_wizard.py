@@ -152,7 +152,7 @@ class SerialProcurementTicketMaterialWizard(models.TransientModel):
 
     def action_confirm(self):
         """Deliver the chosen serials to the ticket's customer, validated."""
-        self.ensure_one()
+        self._serial_ensure_one()
         self._check_request()
         self._check_on_hand()
         picking = self.env["stock.picking"].create(self._prepare_picking_vals())

@@ -19,7 +19,7 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
     def action_import(self):
         """Above the company's row threshold, the sheet is checked now (a wrong
         row is refused at once) and applied by a background job."""
-        self.ensure_one()
+        self._serial_ensure_one()
         threshold = self.env.company.serial_job_count_sheet_rows
         if self.env.context.get(IN_JOB) or not threshold:
             return super().action_import()

@@ -43,7 +43,7 @@ class SerialProcurementRmaReplacementWizard(models.TransientModel):
     def action_confirm(self):
         """Check the replacement serial, receive it when new, then deliver it
         to the customer through the RMA (OCA rma, restricted to that serial)."""
-        self.ensure_one()
+        self._serial_ensure_one()
         rma = self.rma_id
         rma._ensure_can_be_replaced()
         lot = self._serial_replacement_lot()

@@ -87,7 +87,7 @@ class AccountMove(models.Model):
                     not invoice_lines or lot.customer_invoice_line_id in invoice_lines
                 )
             )
-            freed.write({"customer_invoice_line_id": False})
+            freed._serial_flow_write({"customer_invoice_line_id": False})
             refund._serial_note_unfreed(unnamed)
 
     def _serial_credited_units(self):
@@ -148,5 +148,5 @@ class AccountMove(models.Model):
             .search([("customer_invoice_line_id", "in", stamped.invoice_line_ids.ids)])
         )
         res = super().button_draft()
-        lots.write({"customer_invoice_line_id": False})
+        lots._serial_flow_write({"customer_invoice_line_id": False})
         return res

@@ -8,6 +8,8 @@ from odoo.tools import SQL, float_compare
 
 from odoo.addons.stock.models.stock_quant import StockQuant as CoreStockQuant
 
+from ..tools import markers
+
 _logger = logging.getLogger(__name__)
 
 ONE_PLACE = "stock_quant_serial_one_place"
@@ -152,14 +154,16 @@ class StockQuant(models.Model):
         return not any("create" in vars(cls) for cls in between)
 
     def _apply_inventory(self):
-        if not self.env.context.get("serial_intake_allowed"):
+        if not markers.get(self.env, markers.INTAKE_ALLOWED):
             self._serial_check_strict_intake()
         return super()._apply_inventory()
 
     def _serial_check_strict_intake(self):
         """An inventory adjustment that adds serial-tracked units is refused in
-        a company with strict serialized intake (the count sheet import and a
-        manager's correction pass ``serial_intake_allowed``)."""
+        a company with strict serialized intake. The count sheet import and a
+        manager's correction, which check the new serials themselves, apply
+        their adjustment under the marker ``INTAKE_ALLOWED`` (set by their own
+        method: no client can send it, unlike a context key)."""
         adding = self.filtered(
             lambda q: (
                 q.product_id.tracking == "serial"

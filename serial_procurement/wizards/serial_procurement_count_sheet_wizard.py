@@ -9,7 +9,7 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools import spreadsheet, table_statistics
+from ..tools import markers, spreadsheet, table_statistics
 from .serial_procurement_count_sheet_check import HEADER, counted_not_zero
 
 # Rows applied per slice: flushed and the cache cleared between slices, so the
@@ -197,9 +197,8 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
         product and location with a line per serial, the quants of the serials
         new to the database created in one batch (``serial_new_lot_ids``)."""
         new_lots = self._create_missing_lots(parsed)
-        # Strict serialized intake lets the import count existing serials in.
         Quant = self.env["stock.quant"].with_context(
-            inventory_mode=True, serial_intake_allowed=True, **BULK_CONTEXT
+            inventory_mode=True, **BULK_CONTEXT
         )
         rows = [
             (product, location, lot or new_lots.get((serial, product.id), lot), qty)
@@ -232,7 +231,10 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
             Quant.browse(ids).write({"inventory_quantity": qty})
         quants = Quant.browse([qid for ids in by_qty.values() for qid in ids])
         changed = quants.filtered(lambda q: q.inventory_diff_quantity)
-        changed._apply_inventory()
+        # Strict serialized intake lets the import count existing serials in
+        # (its rows were checked: no new serial under strict intake).
+        with markers.marked(self.env, markers.INTAKE_ALLOWED):
+            changed._apply_inventory()
         (quants - changed).write({"inventory_quantity_set": False})
         changed.inventory_quantity_set = False
         if new_moves:

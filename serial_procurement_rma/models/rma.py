@@ -3,6 +3,10 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.serial_procurement.tools import markers
+
+from ..wizards.stock_return_picking import RETURN_LOCATION
+
 
 class Rma(models.Model):
     _inherit = "rma"
@@ -120,9 +124,8 @@ class Rma(models.Model):
         for line in wizard.product_return_moves:
             mine = line.move_id == receipt_move and line.lot_id == self.lot_id
             line.quantity = 1.0 if mine else 0.0
-        picking = wizard.with_context(
-            serial_return_location_id=quant.location_id.id
-        )._create_return()
+        with markers.marked(self.env, RETURN_LOCATION, quant.location_id.id):
+            picking = wizard._create_return()
         picking.origin = f"{self.name} ({picking.origin})"
         self.vendor_return_picking_id = picking
         self.message_post(

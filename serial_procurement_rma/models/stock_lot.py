@@ -31,6 +31,12 @@ class StockLot(models.Model):
         readonly=True,
     )
 
+    @api.model
+    def _serial_guarded_fields(self):
+        """The serial a replacement replaces carries its warranty end: written
+        by the replacement wizard or a Serial Procurement Manager only."""
+        return (*super()._serial_guarded_fields(), "replaced_lot_id")
+
     def _compute_serial_rma_count(self):
         for lot in self:
             lot.serial_rma_count = len(lot.serial_rma_ids)

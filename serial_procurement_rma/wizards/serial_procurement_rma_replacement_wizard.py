@@ -55,7 +55,7 @@ class SerialProcurementRmaReplacementWizard(models.TransientModel):
             lot.product_id.uom_id,
         )
         rma.replacement_lot_id = lot
-        lot.replaced_lot_id = rma.lot_id
+        lot._serial_flow_write({"replaced_lot_id": rma.lot_id.id})
         return {"type": "ir.actions.act_window_close"}
 
     def _serial_replacement_lot(self):

@@ -12,7 +12,7 @@ from odoo.osv import expression
 from odoo.tools import SQL, date_utils, format_date, sql
 from odoo.tools.sql import column_exists
 
-from ..tools import markers, serial_parser
+from ..tools import markers, serial_parser, singleton
 
 # Stored fields of a movement the Serial History shows, read with the search.
 HISTORY_LINE_FIELDS = [
@@ -258,7 +258,7 @@ class StockLot(models.Model):
 
     def action_open_serial_history(self):
         """Open the one-page Serial History of this serial."""
-        self.ensure_one()
+        singleton.ensure_one(self)
         return {
             "type": "ir.actions.act_window",
             "name": _("Serial History"),
@@ -515,7 +515,7 @@ class StockLot(models.Model):
             )
 
     def action_open_correct_serial(self):
-        self.ensure_one()
+        singleton.ensure_one(self)
         return {
             "type": "ir.actions.act_window",
             "name": _("Correct Serial"),
@@ -793,10 +793,28 @@ class StockLot(models.Model):
     @api.model
     def _serial_clean_name_for(self, products, name):
         """``name`` checked as a serial when one of ``products`` is tracked by
-        serial; lot numbers keep core's naming (unchanged)."""
-        if name and any(product.tracking == "serial" for product in products):
+        serial (or none is known); lot numbers keep core's naming."""
+        if not products or any(product.tracking == "serial" for product in products):
             return self._serial_clean_name(name)
         return name
+
+    def _serial_on_hand_internal(self):
+        """Those of these serials on hand in an internal location (the only
+        ones a receipt refuses: any other comes back on its own record)."""
+        # sudo: the rule holds whatever locations the user may read
+        return (
+            self.env["stock.quant"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("lot_id", "in", self.ids),
+                    ("quantity", ">", 0),
+                    ("location_id.usage", "=", "internal"),
+                ],
+                ["lot_id"],
+            )
+            .lot_id.with_env(self.env)
+        )
 
     @api.model
     def _serial_parse_entry(self, text, max_count=None, company=None):
@@ -1813,7 +1831,7 @@ class StockLot(models.Model):
             lot.service_ticket_count = len(lot.service_ticket_ids)
 
     def action_view_service_tickets(self):
-        self.ensure_one()
+        singleton.ensure_one(self)
         action = self.env["ir.actions.actions"]._for_xml_id(
             "helpdesk_mgmt.helpdesk_ticket_action"
         )

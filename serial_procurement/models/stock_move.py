@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 from odoo import _, api, fields, models
 from odoo.tools import float_compare
 
-from ..tools import markers, reservation_plan
+from ..tools import markers, reservation_plan, singleton
 
 DONE = ("done", "cancel")
 
@@ -340,7 +340,7 @@ class StockMove(models.Model):
 
     def action_open_serial_entry(self):
         """Open the serial entry dialog (type, paste or scan) for this receipt line."""
-        self.ensure_one()
+        singleton.ensure_one(self)
         return {
             "type": "ir.actions.act_window",
             "name": _("Enter Serials"),

@@ -49,6 +49,8 @@ class StockMoveLine(models.Model):
                 self._serial_check_ticket_company_of(
                     self.env["helpdesk.ticket"].browse(vals["ticket_id"]),
                     self.env["stock.move"].browse(vals["move_id"]).company_id,
+                    vals.get("lot_name")
+                    or self.env["stock.lot"].browse(vals.get("lot_id")).name,
                 )
         return super().create(vals_list)
 
@@ -70,17 +72,21 @@ class StockMoveLine(models.Model):
     @api.constrains("ticket_id", "company_id")
     def _check_ticket_company(self):
         for line in self.filtered("ticket_id"):
-            self._serial_check_ticket_company_of(line.ticket_id, line.company_id)
+            self._serial_check_ticket_company_of(
+                line.ticket_id, line.company_id, line.lot_name or line.lot_id.name
+            )
 
     @api.model
-    def _serial_check_ticket_company_of(self, ticket, company):
+    def _serial_check_ticket_company_of(self, ticket, company, serial=None):
         """A serial is received onto a ticket of the transfer's company only."""
         if ticket.company_id and company and ticket.company_id != company:
             raise ValidationError(
                 _(
-                    "The ticket %(ticket)s belongs to another company than the "
-                    "transfer.",
+                    "Serial %(serial)s: the ticket %(ticket)s belongs to another "
+                    "company than the transfer (%(company)s).",
+                    serial=serial or _("(no serial yet)"),
                     ticket=ticket.sudo().display_name,
+                    company=company.display_name,
                 )
             )
 
@@ -250,9 +256,10 @@ class StockMoveLine(models.Model):
         if on_hand:
             raise UserError(
                 _(
-                    "These serial numbers are already on hand and cannot be "
-                    "received again:\n%(lines)s\nRemove their lines from the "
-                    "receipt (or correct their serials), then validate again.",
+                    "These serial numbers already exist and are on hand: they "
+                    "cannot be received again:\n%(lines)s\nRemove their lines "
+                    "from the receipt (or correct their serials), then validate "
+                    "again.",
                     lines="\n".join(
                         _(
                             "%(product)s: %(serial)s (in %(location)s)",
@@ -320,6 +327,9 @@ class StockMoveLine(models.Model):
         for ml in self:
             if ml.lot_id.ticket_id != ml.ticket_id:
                 vals = ml._serial_procurement_lot_vals()
+                if ml.lot_id.sale_line_id:
+                    # a serial received again: allocated anew to this ticket
+                    vals["sale_line_id"] = False
                 by_vals[tuple(sorted(vals.items()))].append(ml.lot_id.id)
         for vals, lot_ids in by_vals.items():
             self.env["stock.lot"].browse(lot_ids)._serial_flow_write(dict(vals))

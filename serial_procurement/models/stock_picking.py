@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 
-from ..tools import markers
+from ..tools import markers, singleton
 
 
 class StockPicking(models.Model):
@@ -110,7 +110,7 @@ class StockPicking(models.Model):
         ).move_line_ids.filtered(lambda ml: ml.quantity > 0)
 
     def action_view_tickets(self):
-        self.ensure_one()
+        singleton.ensure_one(self)
         tickets = self.serial_ticket_ids
         if len(tickets) == 1:
             return tickets._get_form_action()

@@ -4,6 +4,7 @@ import logging
 from collections import Counter, defaultdict
 
 from odoo import api, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare
 
 from odoo.addons.stock.models.stock_quant import StockQuant as CoreStockQuant
@@ -13,6 +14,8 @@ from ..tools import markers
 _logger = logging.getLogger(__name__)
 
 ONE_PLACE = "stock_quant_serial_one_place"
+# Precommit data: ids of serials put on hand somewhere in this transaction.
+ONE_PLACE_KEY = "serial_procurement.one_place_lots"
 # Context key: reservations of planned quants counted, then written at once.
 BATCH_RESERVE = "serial_batch_reserve"
 
@@ -79,8 +82,120 @@ class StockQuant(models.Model):
             and not self._is_inventory_mode()
             and self._serial_can_batch_create()
         ):
-            return super(CoreStockQuant, self).create(vals_list)
-        return super().create(vals_list)
+            quants = super(CoreStockQuant, self).create(vals_list)
+        else:
+            quants = super().create(vals_list)
+        quants._serial_check_one_place_at_commit()
+        return quants
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"quantity", "location_id", "lot_id"} & set(vals):
+            self._serial_check_one_place_at_commit()
+        return res
+
+    @api.model
+    def _update_available_quantity(
+        self,
+        product_id,
+        location_id,
+        quantity=False,
+        reserved_quantity=False,
+        lot_id=None,
+        package_id=None,
+        owner_id=None,
+        in_date=None,
+    ):
+        res = super()._update_available_quantity(
+            product_id,
+            location_id,
+            quantity=quantity,
+            reserved_quantity=reserved_quantity,
+            lot_id=lot_id,
+            package_id=package_id,
+            owner_id=owner_id,
+            in_date=in_date,
+        )
+        if (
+            lot_id
+            and quantity
+            and quantity > 0
+            and product_id.tracking == "serial"
+            and location_id.usage == "internal"
+        ):
+            self._serial_queue_one_place(lot_id)
+        return res
+
+    # ------------------------------------------------ one place per serial
+
+    def _serial_check_one_place_at_commit(self):
+        """Queue, for the check before commit, the serials these quants put on
+        hand in an internal location."""
+        lots = self.filtered(
+            lambda q: (
+                q.lot_id
+                and q.quantity > 0
+                and q.product_id.tracking == "serial"
+                and q.location_id.usage == "internal"
+            )
+        ).lot_id
+        if lots:
+            self._serial_queue_one_place(lots)
+
+    @api.model
+    def _serial_queue_one_place(self, lots):
+        """Check ``lots`` just before the transaction commits: within it, a
+        serial may leave its old place after it enters the new one."""
+        data = self.env.cr.precommit.data
+        if ONE_PLACE_KEY not in data:
+            data[ONE_PLACE_KEY] = set()
+            self.env.cr.precommit.add(self.sudo().browse()._serial_check_one_place)
+        data[ONE_PLACE_KEY].update(lots.ids)
+
+    @api.model
+    def _serial_check_one_place(self):
+        """Precommit: a serial on hand in two internal places is refused with
+        a translated message naming it and its places (the database trigger
+        ``stock_quant_serial_one_place`` stays as a backstop); nothing is
+        written."""
+        lot_ids = self.env.cr.precommit.data.pop(ONE_PLACE_KEY, set())
+        if not lot_ids:
+            return
+        groups = self._read_group(
+            [
+                ("lot_id", "in", list(lot_ids)),
+                ("quantity", ">", 0),
+                ("location_id.usage", "=", "internal"),
+                ("product_id.tracking", "=", "serial"),
+            ],
+            ["lot_id"],
+            ["location_id:array_agg"],
+        )
+        doubles = [
+            (lot, self.env["stock.location"].browse(sorted(set(location_ids))))
+            for lot, location_ids in groups
+            if len(set(location_ids)) > 1
+        ]
+        if doubles:
+            raise UserError(
+                self.env._(
+                    "A serial cannot be on hand in two places at once:\n"
+                    "%(lines)s\n"
+                    "Move it from one place to the other with a transfer, or "
+                    "count it only where it is.",
+                    lines="\n".join(
+                        self.env._(
+                            "%(serial)s (%(product)s) would be in %(places)s",
+                            serial=lot.name,
+                            product=lot.product_id.display_name,
+                            places=self.env._(" and ").join(
+                                places.mapped("complete_name")
+                            ),
+                        )
+                        for lot, places in doubles[:20]
+                    ),
+                )
+            )
 
     @api.model
     def _update_reserved_quantity(

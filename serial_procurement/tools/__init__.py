@@ -6,3 +6,4 @@ from . import spreadsheet
 from . import input_checks
 from . import table_statistics
 from . import markers
+from . import singleton

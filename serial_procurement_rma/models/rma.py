@@ -3,7 +3,7 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from odoo.addons.serial_procurement.tools import markers
+from odoo.addons.serial_procurement.tools import markers, singleton
 
 from ..wizards.stock_return_picking import RETURN_LOCATION
 
@@ -110,7 +110,7 @@ class Rma(models.Model):
         """Return the received serial to the vendor it came from: a return of
         the vendor's receipt (core stock.return.picking), from where the unit
         is now."""
-        self.ensure_one()
+        singleton.ensure_one(self)
         self._serial_check_can_return_to_vendor()
         receipt_move = self._serial_vendor_receipt_move()
         quant = self._serial_internal_quant()
@@ -183,7 +183,7 @@ class Rma(models.Model):
     # ------------------------------------------------------------------
 
     def action_serial_replace(self):
-        self.ensure_one()
+        singleton.ensure_one(self)
         self._ensure_can_be_replaced()
         return {
             "type": "ir.actions.act_window",

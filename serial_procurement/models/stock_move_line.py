@@ -41,9 +41,10 @@ class StockMoveLine(models.Model):
         Lot = self.env["stock.lot"]
         for vals in vals_list:
             if vals.get("lot_name"):
-                product = self.env["product.product"].browse(
-                    vals.get("product_id")
-                ) or self.env["stock.move"].browse(vals.get("move_id")).product_id
+                product = (
+                    self.env["product.product"].browse(vals.get("product_id"))
+                    or self.env["stock.move"].browse(vals.get("move_id")).product_id
+                )
                 vals["lot_name"] = Lot._serial_clean_name_for(product, vals["lot_name"])
             if vals.get("ticket_id") and vals.get("move_id"):
                 self._serial_check_ticket_company_of(

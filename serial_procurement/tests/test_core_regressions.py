@@ -121,7 +121,9 @@ class TestCoreRegressions(SerialLifecycleCommon):
         self.assertEqual(second.state, "done")
         self.assertEqual(second.move_line_ids.lot_id, lot, "its record reused")
         self.assertEqual(self._lot_count(), 1)
-        self.assertEqual(lot.quant_ids.filtered(lambda q: q.quantity > 0).location_id, self.stock)
+        self.assertEqual(
+            lot.quant_ids.filtered(lambda q: q.quantity > 0).location_id, self.stock
+        )
         self.assertEqual(lot.receipt_ids, first | second)
 
     def test_serial_delivered_returned_and_sent_back_is_received_again(self):
@@ -174,7 +176,10 @@ class TestCoreRegressions(SerialLifecycleCommon):
         )
         self._set_lines(
             picking,
-            [{"lot_name": "HERE-1", "quantity": 1}, {"lot_name": "FRESH-1", "quantity": 1}],
+            [
+                {"lot_name": "HERE-1", "quantity": 1},
+                {"lot_name": "FRESH-1", "quantity": 1},
+            ],
         )
         with self.assertRaises(UserError) as info:
             picking.button_validate()
@@ -191,7 +196,11 @@ class TestCoreRegressions(SerialLifecycleCommon):
         the key PostgreSQL reports and those on record, not the whole batch."""
         Lot = self.env["stock.lot"]
         Lot.create(
-            {"name": "RACE-1", "product_id": self.product.id, "company_id": self.company.id}
+            {
+                "name": "RACE-1",
+                "product_id": self.product.id,
+                "company_id": self.company.id,
+            }
         )
         error = SimpleNamespace(
             diag=SimpleNamespace(

@@ -385,11 +385,9 @@ class TestHostileGuards(HttpCase, SerialProcurementCase):
         _res, error = self._call(
             "stock.quant", "action_apply_inventory", quant_ids, context=context
         )
+        places = f"({self.stock_location.complete_name}|{self.shelf.complete_name})"
         self._refused(
-            error,
-            "(?s)two places at once.*GRD-TWO.*"
-            f"({self.stock_location.complete_name}|{self.shelf.complete_name})"
-            f".* and .*({self.shelf.complete_name}|{self.stock_location.complete_name})",
+            error, f"(?s)two places at once.*GRD-TWO.*{places}.* and .*{places}"
         )
         self.env.invalidate_all()
         self.assertEqual(

@@ -362,11 +362,11 @@ class StockLot(models.Model):
         return lots
 
     def write(self, vals):
-        self._serial_check_guarded_fields([vals])
         if any(field in vals for field in WARRANTY_MANUAL_FLAGS):
             self._serial_check_warranty_editor()
             vals = dict(vals)
             self._serial_flag_manual_warranty(vals)
+        self._serial_check_guarded_fields([vals])
         renamed = self.browse()
         old_names = {}
         if "name" in vals:
@@ -445,24 +445,35 @@ class StockLot(models.Model):
                 if name not in vals:
                     continue
                 if creating:
-                    changed = bool(vals[name])
+                    changed = bool(vals[name]) and (vals.get("name") or True)
                 else:
                     changed = self.sudo()._serial_guarded_change(name, vals[name])
                 if changed:
-                    raise UserError(
-                        self.env._(
-                            "%(field)s of a serial is written by its receipt, "
-                            "allocation, invoice, release, review or correction, "
-                            "or by a Serial Procurement Manager: you may not set "
-                            "it%(serial)s.",
-                            field=self._fields[name]._description_string(self.env),
-                            serial=(
-                                self.env._(" on serial %(serial)s", serial=changed)
-                                if isinstance(changed, str)
-                                else ""
-                            ),
-                        )
-                    )
+                    raise self._serial_guarded_error(name, changed)
+
+    def _serial_guarded_error(self, name, serial):
+        """The refusal of a write of the guarded field ``name`` (on the serial
+        named ``serial`` when known)."""
+        field = self._fields[name]._description_string(self.env)
+        if isinstance(serial, str):
+            return UserError(
+                self.env._(
+                    "You may not set %(field)s on serial %(serial)s: it is written "
+                    "by the serial's receipt, allocation, delivery, invoice, "
+                    "release, review or correction, or by a Serial Procurement "
+                    "Manager.",
+                    field=field,
+                    serial=serial,
+                )
+            )
+        return UserError(
+            self.env._(
+                "You may not set %(field)s on a serial: it is written by the "
+                "serial's receipt, allocation, delivery, invoice, release, review "
+                "or correction, or by a Serial Procurement Manager.",
+                field=field,
+            )
+        )
 
     def _serial_guarded_change(self, name, value):
         """The name of the first of these serials whose field ``name`` would
@@ -755,7 +766,9 @@ class StockLot(models.Model):
             ),
             "too_many": self.env._(
                 "%(count)s serial numbers entered but only %(remaining)s unit(s) "
-                "remain to receive.",
+                "remain to receive. Serials already entered take their units "
+                "(a refused receipt keeps its lines): remove those lines from "
+                "the receipt first, then enter the serials again.",
                 count=params.get("count"),
                 remaining=params.get("remaining"),
             ),

@@ -191,6 +191,29 @@ class TestCoreRegressions(SerialLifecycleCommon):
         self.assertNotEqual(picking.state, "done")
         self.assertFalse(self.env["stock.lot"].search([("name", "=", "FRESH-1")]))
 
+    def test_refused_receipt_says_how_to_enter_again(self):
+        """A refused receipt keeps its lines: entering serials again says to
+        remove them first (was: "only 0 unit(s) remain to receive")."""
+        self._receive(["AGAIN-1"])
+        picking = self._picking(
+            self.warehouse.in_type_id,
+            self.suppliers,
+            self.stock,
+            self.product,
+            1,
+            partner=self.vendor,
+        )
+        self._set_lines(picking, [{"lot_name": "AGAIN-1", "quantity": 1}])
+        with self.assertRaisesRegex(UserError, "Remove their lines"):
+            picking.button_validate()
+        wizard = self.env["serial.procurement.serial.entry.wizard"].create(
+            {"move_id": picking.move_ids.id, "serials": "AGAIN-2"}
+        )
+        with self.assertRaisesRegex(
+            UserError, "(?s)only 0 unit.*remove those lines from the receipt"
+        ):
+            wizard.action_apply()
+
     def test_existing_serial_race_message_names_only_existing(self):
         """The database's refusal of serials created at the same moment names
         the key PostgreSQL reports and those on record, not the whole batch."""

@@ -161,21 +161,34 @@ class StockQuant(models.Model):
         lot_ids = self.env.cr.precommit.data.pop(ONE_PLACE_KEY, set())
         if not lot_ids:
             return
-        groups = self._read_group(
-            [
-                ("lot_id", "in", list(lot_ids)),
-                ("quantity", ">", 0),
-                ("location_id.usage", "=", "internal"),
-                ("product_id.tracking", "=", "serial"),
-            ],
-            ["lot_id"],
-            ["location_id:array_agg"],
-        )
-        doubles = [
-            (lot, self.env["stock.location"].browse(sorted(set(location_ids))))
-            for lot, location_ids in groups
-            if len(set(location_ids)) > 1
+        domain = [
+            ("lot_id", "in", list(lot_ids)),
+            ("quantity", ">", 0),
+            ("location_id.usage", "=", "internal"),
+            ("product_id.tracking", "=", "serial"),
         ]
+        # as the trigger: more than one quant on hand (two packages of one
+        # location are two places too)
+        lots = [
+            lot
+            for lot, count in self._read_group(domain, ["lot_id"], ["__count"])
+            if count > 1
+        ]
+        doubles = []
+        for lot in lots[:20]:
+            quants = self.search(
+                [("lot_id", "=", lot.id)] + domain[1:], order="location_id, id"
+            )
+            doubles.append(
+                (
+                    lot,
+                    [
+                        quant.location_id.complete_name
+                        + (f" ({quant.package_id.name})" if quant.package_id else "")
+                        for quant in quants
+                    ],
+                )
+            )
         if doubles:
             raise UserError(
                 self.env._(
@@ -188,11 +201,9 @@ class StockQuant(models.Model):
                             "%(serial)s (%(product)s) would be in %(places)s",
                             serial=lot.name,
                             product=lot.product_id.display_name,
-                            places=self.env._(" and ").join(
-                                places.mapped("complete_name")
-                            ),
+                            places=self.env._(" and ").join(places),
                         )
-                        for lot, places in doubles[:20]
+                        for lot, places in doubles
                     ),
                 )
             )

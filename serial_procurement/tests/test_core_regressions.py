@@ -324,3 +324,25 @@ class TestCoreRegressions(SerialLifecycleCommon):
                 picking,
                 [{"lot_name": "MIS-1", "quantity": 1, "ticket_id": ticket_b.id}],
             )
+
+    # ------------------------------------------------ one place (#18 item 11)
+
+    def test_one_place_checked_by_the_orm_before_commit(self):
+        """Core's quant update that puts a serial in a second place is refused
+        when the transaction ends (precommit), naming the serial and both
+        places; into the new place first and out of the old one next is fine."""
+        Quant = self.env["stock.quant"]
+        lot = self._adjust_in(self.product, ["ONE-ORM"])
+        self.env.cr.precommit.run()
+        Quant._update_available_quantity(self.product, self.shelf, 1, lot_id=lot)
+        with self.assertRaisesRegex(
+            UserError,
+            "(?s)two places at once.*ONE-ORM.*"
+            f"{self.stock.complete_name} and {self.shelf.complete_name}",
+        ):
+            self.env.cr.precommit.run()
+        Quant._update_available_quantity(self.product, self.stock, -1, lot_id=lot)
+        self.env.cr.precommit.run()  # one place again: accepted
+        self.assertEqual(
+            lot.quant_ids.filtered(lambda q: q.quantity > 0).location_id, self.shelf
+        )

@@ -73,7 +73,15 @@ class StockMove(models.Model):
         self.env["stock.lot"]._serial_check_reserved_leaving(
             self.filtered(lambda m: m.state not in DONE).move_line_ids
         )
-        return super()._action_done(cancel_backorder=cancel_backorder)
+        moves = super()._action_done(cancel_backorder=cancel_backorder)
+        # the moves are done: their serials are checked in one place before
+        # commit (stock.quant._serial_check_one_place)
+        self.env["stock.quant"]._serial_queue_one_place(
+            moves.move_line_ids.lot_id.filtered(
+                lambda lot: lot.product_id.tracking == "serial"
+            )
+        )
+        return moves
 
     # ------------------------------------------------------------------
     # Reservation of an estimate's serials on its deliveries (issue #10)

@@ -1,10 +1,12 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
+import sys
 from collections import Counter, defaultdict
 
 from odoo import api, models
 from odoo.exceptions import UserError
+from odoo.sql_db import Savepoint
 from odoo.tools import SQL, float_compare
 
 from odoo.addons.stock.models.stock_quant import StockQuant as CoreStockQuant
@@ -65,6 +67,17 @@ BEGIN
 END
 $$ LANGUAGE plpgsql SET enable_seqscan = off SET plan_cache_mode = force_custom_plan;
 """
+
+
+def _in_savepoint_flush():
+    """True when the precommit hooks run for a savepoint (``cr.savepoint()``
+    flushes when it opens and closes), not for the end of the transaction."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if isinstance(frame.f_locals.get("self"), Savepoint):
+            return True
+        frame = frame.f_back
+    return False
 
 
 class StockQuant(models.Model):
@@ -145,12 +158,14 @@ class StockQuant(models.Model):
     @api.model
     def _serial_queue_one_place(self, lots):
         """Check ``lots`` just before the transaction commits: within it, a
-        serial may leave its old place after it enters the new one."""
+        serial may leave its old place after it enters the new one. Serials
+        whose check a savepoint put off are checked again with them."""
         data = self.env.cr.precommit.data
         if ONE_PLACE_KEY not in data:
             data[ONE_PLACE_KEY] = set()
             self.env.cr.precommit.add(self.sudo().browse()._serial_check_one_place)
         data[ONE_PLACE_KEY].update(lots.ids)
+        data[ONE_PLACE_KEY].update(self.env.cr.cache.pop(ONE_PLACE_KEY, ()))
 
     @api.model
     def _serial_check_one_place(self):
@@ -189,6 +204,13 @@ class StockQuant(models.Model):
                     ],
                 )
             )
+        if doubles and _in_savepoint_flush():
+            # A savepoint flushes (and runs this) in the middle of the
+            # transaction: the serial may still leave its old place. Checked
+            # again by the next quant change, a move or adjustment done, or
+            # the database trigger at commit.
+            self.env.cr.cache.setdefault(ONE_PLACE_KEY, set()).update(lot_ids)
+            return
         if doubles:
             raise UserError(
                 self.env._(
@@ -282,7 +304,10 @@ class StockQuant(models.Model):
     def _apply_inventory(self):
         if not markers.get(self.env, markers.INTAKE_ALLOWED):
             self._serial_check_strict_intake()
-        return super()._apply_inventory()
+        res = super()._apply_inventory()
+        # the adjustment is done: its serials are checked before commit
+        self._serial_queue_one_place(self.lot_id)
+        return res
 
     def _serial_check_strict_intake(self):
         """An inventory adjustment that adds serial-tracked units is refused in

@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.tools import float_compare
 
+from ..tools import singleton
+
 
 class AccountMove(models.Model):
     _name = "account.move"
@@ -38,7 +40,7 @@ class AccountMove(models.Model):
         )
 
     def action_view_serials(self):
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         return self.invoice_line_ids.lot_ids._action_open_serial_list(self.name)
 
     def _post(self, soft=True):
@@ -87,7 +89,7 @@ class AccountMove(models.Model):
                     not invoice_lines or lot.customer_invoice_line_id in invoice_lines
                 )
             )
-            freed.write({"customer_invoice_line_id": False})
+            freed._serial_flow_write({"customer_invoice_line_id": False})
             refund._serial_note_unfreed(unnamed)
 
     def _serial_credited_units(self):
@@ -148,5 +150,5 @@ class AccountMove(models.Model):
             .search([("customer_invoice_line_id", "in", stamped.invoice_line_ids.ids)])
         )
         res = super().button_draft()
-        lots.write({"customer_invoice_line_id": False})
+        lots._serial_flow_write({"customer_invoice_line_id": False})
         return res

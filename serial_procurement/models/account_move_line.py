@@ -5,7 +5,7 @@ from collections import Counter
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import serial_parser
+from ..tools import serial_parser, singleton
 
 
 class AccountMoveLine(models.Model):
@@ -53,7 +53,7 @@ class AccountMoveLine(models.Model):
 
     def action_view_serial_history(self):
         """Open the Serial History of this line's serial (the list for several)."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         return self.lot_ids._action_open_serial_list(
             self.env._("Serials of %(line)s", line=self.name or self.product_id.name)
         )

@@ -8,7 +8,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
 
-from ..tools import billing
+from ..tools import billing, singleton
 
 NEXT_STEPS = [
     ("none", "Nothing to Do"),
@@ -279,7 +279,7 @@ class HelpdeskTicket(models.Model):
 
     def action_take_deposit(self):
         """Open the Take Deposit wizard for this ticket."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         self._check_deposit_allowed()
         return {
             "type": "ir.actions.act_window",
@@ -334,7 +334,7 @@ class HelpdeskTicket(models.Model):
     def action_make_invoice(self):
         """Create, post and return the final invoice of the ticket's estimate:
         serials on the lines, deposits deducted."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         poster = self._serial_billing_env()
         order = self._get_confirmed_order()
         if order.state != "sale":
@@ -554,7 +554,7 @@ class HelpdeskTicket(models.Model):
 
     def action_allocate_from_stock(self):
         """Open the dialog that picks the exact serials to take from stock."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         self._get_confirmed_order()
         return {
             "type": "ir.actions.act_window",
@@ -567,7 +567,7 @@ class HelpdeskTicket(models.Model):
 
     def action_allocate_first_available(self):
         """Allocate the first free serials in stock to every short estimate line."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         self._get_confirmed_order()
         free_stock = self._serial_free_stock()
         allocated = self.env["stock.lot"]
@@ -597,7 +597,7 @@ class HelpdeskTicket(models.Model):
         """Create draft POs, one per vendor, for the serialized units that are
         not allocated, not on an open purchase order of the ticket and not
         covered by free serials in stock; say so when nothing is to buy."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         self._get_confirmed_order()
         company_self = self.with_company(self.company_id)
         free_stock = self._serial_free_stock()
@@ -854,7 +854,7 @@ class HelpdeskTicket(models.Model):
             ticket.lot_count = len(ticket.lot_ids)
 
     def action_view_sale_order(self):
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         return {
             "type": "ir.actions.act_window",
             "res_model": "sale.order",
@@ -864,7 +864,7 @@ class HelpdeskTicket(models.Model):
         }
 
     def action_view_invoices(self):
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         action = self.env["ir.actions.actions"]._for_xml_id(
             "account.action_move_out_invoice_type"
         )
@@ -873,7 +873,7 @@ class HelpdeskTicket(models.Model):
         return action
 
     def action_view_purchase_orders(self, orders=None):
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         orders = orders if orders is not None else self.purchase_order_ids
         action = self.env["ir.actions.actions"]._for_xml_id("purchase.purchase_rfq")
         action["domain"] = [("id", "in", orders.ids)]
@@ -883,7 +883,7 @@ class HelpdeskTicket(models.Model):
         return action
 
     def action_view_receipts(self):
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         action = self.env["ir.actions.actions"]._for_xml_id(
             "stock.action_picking_tree_all"
         )
@@ -892,7 +892,7 @@ class HelpdeskTicket(models.Model):
         return action
 
     def action_view_deliveries(self):
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         action = self.env["ir.actions.actions"]._for_xml_id(
             "stock.action_picking_tree_all"
         )
@@ -905,7 +905,7 @@ class HelpdeskTicket(models.Model):
         return action
 
     def action_view_serials(self):
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         return self.lot_ids._action_open_serial_list(
             _("Serials of %s", self.display_name)
         )
@@ -917,7 +917,7 @@ class HelpdeskTicket(models.Model):
 
     def action_use_materials(self):
         """Open the dialog that takes serialized stock out on this ticket."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         return {
             "type": "ir.actions.act_window",
             "name": _("Use Materials"),
@@ -928,7 +928,7 @@ class HelpdeskTicket(models.Model):
         }
 
     def action_view_material_lots(self):
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         return self.material_lot_ids._action_open_serial_list(
             _("Materials of %s", self.display_name)
         )
@@ -1243,7 +1243,7 @@ class HelpdeskTicket(models.Model):
                 )
 
     def action_view_service_lots(self):
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         return self.service_lot_ids._action_open_serial_list(
             self.env._("Serviced Serials")
         )

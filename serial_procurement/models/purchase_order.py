@@ -3,6 +3,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import singleton
+
 
 class PurchaseOrder(models.Model):
     _name = "purchase.order"
@@ -53,7 +55,7 @@ class PurchaseOrder(models.Model):
         return res
 
     def action_view_serials(self):
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         return self.serial_lot_ids._action_open_serial_list(
             _("Serials received on %s", self.name)
         )

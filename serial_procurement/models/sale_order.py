@@ -6,6 +6,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, formatLang
 
+from ..tools import singleton
+
 
 class SaleOrder(models.Model):
     _name = "sale.order"
@@ -121,7 +123,7 @@ class SaleOrder(models.Model):
 
     def action_create_ticket(self):
         """Confirm the estimate if needed and return its ticket, created once."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         if self.ticket_id:
             return self.ticket_id._get_form_action()
         if self.state == "cancel":

@@ -8,7 +8,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import formatLang
 
-from ..tools import billing
+from ..tools import billing, singleton
 
 
 class SerialProcurementDepositWizard(models.TransientModel):
@@ -213,7 +213,7 @@ class SerialProcurementDepositWizard(models.TransientModel):
 
     def action_confirm(self):
         """Create and post the deposit invoice, and register its payment."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         # Rights checked here, where the invoice is posted, not on the button.
         poster = self.ticket_id._serial_billing_env()
         value = self._check_deposit_value()

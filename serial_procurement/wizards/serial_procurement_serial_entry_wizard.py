@@ -3,7 +3,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import serial_parser
+from ..tools import serial_parser, singleton
 
 
 class SerialProcurementSerialEntryWizard(models.TransientModel):
@@ -97,7 +97,8 @@ class SerialProcurementSerialEntryWizard(models.TransientModel):
         )
 
     def _serial_known_clashes(self, serials):
-        """The serials already on this receipt or already known for the product."""
+        """The serials already on this receipt or already on hand for the
+        product (a serial known but on hand nowhere is received again)."""
         move = self.move_id
         on_receipt = set(
             move.picking_id.move_line_ids.filtered(
@@ -107,6 +108,7 @@ class SerialProcurementSerialEntryWizard(models.TransientModel):
         existing = set(
             self.env["stock.lot"]
             ._serial_find(move.product_id, serials, move.company_id)
+            ._serial_on_hand_internal()
             .mapped("name")
         )
         return [s for s in serials if s in on_receipt or s in existing]
@@ -125,7 +127,7 @@ class SerialProcurementSerialEntryWizard(models.TransientModel):
 
     def action_apply(self):
         """Add one receipt line per serial, building on core's serial import."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         move = self.move_id
         if move.state in ("done", "cancel"):
             raise UserError(_("This receipt line is already done or cancelled."))

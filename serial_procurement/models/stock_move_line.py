@@ -127,12 +127,28 @@ class StockMoveLine(models.Model):
 
     def _serial_units_without_serial(self, flag):
         """{product: units} of the lines whose product has ``flag`` set (a
-        serial-required field of the product) and that carry no serial."""
+        serial-required field of the product) and that carry no serial, in a
+        company that enforces the rules. An operation type that takes no serial
+        numbers at all (neither creates nor uses existing ones, core's way of
+        saying "tracked products pass without serials here") is obeyed."""
         missing = Counter()
         for ml in self:
-            if ml.product_id[flag] and not (ml.lot_id or ml.lot_name):
+            if (
+                ml.product_id[flag]
+                and not (ml.lot_id or ml.lot_name)
+                and ml.company_id.serial_rules_enabled
+                and ml._serial_operation_takes_serials()
+            ):
                 missing[ml.product_id] += ml.quantity
         return missing
+
+    def _serial_operation_takes_serials(self):
+        """False on an operation type with both lot options off."""
+        self.ensure_one()
+        picking_type = self.move_id.picking_type_id or self.picking_id.picking_type_id
+        return not picking_type or bool(
+            picking_type.use_create_lots or picking_type.use_existing_lots
+        )
 
     def _serial_raise_units_without_serial(self, missing, message):
         """Raise ``message`` (with a ``%(lines)s`` placeholder) listing them."""

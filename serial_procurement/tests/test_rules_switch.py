@@ -193,7 +193,8 @@ class TestRulesSwitch(SerialLifecycleCommon):
 
     def test_on_operation_type_without_serials_is_obeyed(self):
         """An operation type that takes no serial numbers at all receives
-        serial products without serials, the rules on (as core does)."""
+        serial products without serials, the rules on (as core does), except
+        on a purchase order's receipt (test_rejections)."""
         receipt_type = self.warehouse.in_type_id
         receipt_type.write({"use_create_lots": False, "use_existing_lots": False})
         picking = self._picking(

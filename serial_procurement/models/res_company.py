@@ -140,9 +140,9 @@ class ResCompany(models.Model):
             self.env._(
                 "Receipts and deliveries of these products are refused while a unit "
                 "has no serial (on an operation type that uses no serial numbers, "
-                "only those of purchase and sale orders), and customer invoices while a unit invoiced has none: "
-                "the serials delivered on the sale order are put on its invoice by "
-                "themselves."
+                "only those of purchase and sale orders), and customer invoices "
+                "while a unit invoiced has none: the serials delivered on the sale "
+                "order are put on its invoice by themselves."
             ),
         ]
         if block_direct_invoice:

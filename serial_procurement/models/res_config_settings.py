@@ -41,12 +41,13 @@ class ResConfigSettings(models.TransientModel):
     def set_values(self):
         """Switching the rules off is saved with the settings; switching them on
         waits for the confirmation ``execute`` opens."""
-        super().set_values()
+        res = super().set_values()
         for settings in self:
             if not settings.serial_rules_enabled:
                 settings.company_id.filtered("serial_rules_enabled").write(
                     {"serial_rules_enabled": False}
                 )
+        return res
 
     def execute(self):
         res = super().execute()

@@ -72,8 +72,8 @@ class TestRulesSwitch(SerialLifecycleCommon):
         action = Settings.create({"serial_rules_enabled": True}).execute()
         self.assertEqual(action["res_model"], "serial.procurement.rules.wizard")
         self.assertFalse(self.company.serial_rules_enabled, "not before confirming")
-        wizard = self.env[action["res_model"]].with_user(self.admin).browse(
-            action["res_id"]
+        wizard = (
+            self.env[action["res_model"]].with_user(self.admin).browse(action["res_id"])
         )
         serial_products = self.env["product.template"].search_count(
             [
@@ -151,7 +151,9 @@ class TestRulesSwitch(SerialLifecycleCommon):
             {
                 "partner_id": self.customer.id,
                 "order_line": [
-                    Command.create({"product_id": self.product.id, "product_uom_qty": qty})
+                    Command.create(
+                        {"product_id": self.product.id, "product_uom_qty": qty}
+                    )
                 ],
             }
         )
@@ -161,9 +163,7 @@ class TestRulesSwitch(SerialLifecycleCommon):
 
     def _deliver(self, order, lots):
         picking = order.picking_ids
-        self._set_lines(
-            picking, [{"lot_id": lot.id, "quantity": 1} for lot in lots]
-        )
+        self._set_lines(picking, [{"lot_id": lot.id, "quantity": 1} for lot in lots])
         picking._action_done()
         self.assertEqual(picking.state, "done")
         return picking
@@ -181,9 +181,7 @@ class TestRulesSwitch(SerialLifecycleCommon):
         second = order._create_invoices()
         second.action_post()
         self.assertEqual(second.invoice_line_ids.lot_ids, self.lots[1])
-        self.assertEqual(
-            self.lots[1].customer_invoice_line_id, second.invoice_line_ids
-        )
+        self.assertEqual(self.lots[1].customer_invoice_line_id, second.invoice_line_ids)
 
     def test_on_undelivered_plain_sale_still_refused(self):
         order = self._sale_order(1)
@@ -337,7 +335,9 @@ class TestFormsReadable(SerialLifecycleCommon):
             {
                 "partner_id": self.customer.id,
                 "order_line": [
-                    Command.create({"product_id": self.product.id, "product_uom_qty": 1})
+                    Command.create(
+                        {"product_id": self.product.id, "product_uom_qty": 1}
+                    )
                 ],
             }
         )

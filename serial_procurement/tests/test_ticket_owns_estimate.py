@@ -85,9 +85,7 @@ class TestTicketOwnsEstimate(SerialProcurementCase):
 
     def test_button_hidden_on_estimates_with_a_ticket(self):
         arch = etree.fromstring(
-            self.env["sale.order"].get_views([(False, "form")])["views"]["form"][
-                "arch"
-            ]
+            self.env["sale.order"].get_views([(False, "form")])["views"]["form"]["arch"]
         )
         for button_id in ("create_invoice", "create_invoice_percentage"):
             [button] = arch.xpath(f"//button[@id='{button_id}']")

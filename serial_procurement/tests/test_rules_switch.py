@@ -285,79 +285,81 @@ class TestRulesSwitch(SerialLifecycleCommon):
 
 class TestFormsReadable(SerialLifecycleCommon):
     """#19 item 1: what the addon adds to a core form is readable by whoever
-    can open that form."""
+    can open that form, on documents of a ticket too."""
 
-    def test_purchase_user_without_inventory_opens_a_purchase_order(self):
-        user = new_test_user(
-            self.env,
-            login="sp_purchase_only",
-            groups="base.group_user,purchase.group_purchase_user",
-        )
-        order = self.env["purchase.order"].create(
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.serial_block_direct_invoice = False
+        cls.product.seller_ids = [Command.create({"partner_id": cls.vendor.id})]
+        cls.order = cls.env["sale.order"].create(
             {
-                "partner_id": self.vendor.id,
+                "partner_id": cls.customer.id,
                 "order_line": [
-                    Command.create({"product_id": self.product.id, "product_qty": 1})
+                    Command.create({"product_id": cls.product.id, "product_uom_qty": 1})
                 ],
             }
         )
-        order.button_confirm()
-        picking = order.picking_ids
-        self._set_lines(picking, [{"lot_name": "PO-RS-1", "quantity": 1}])
-        picking._action_done()
-        self.assertEqual(order.serial_lot_count, 1)
-        form = Form(order.with_user(user))
+        cls.ticket = cls.env["helpdesk.ticket"].browse(
+            cls.order.action_create_ticket()["res_id"]
+        )
+        cls.ticket.action_create_purchase_orders()
+        cls.purchase = cls.ticket.purchase_order_ids
+        cls.purchase.button_confirm()
+        cls.receipt = cls.purchase.picking_ids
+        cls.receipt.move_ids.move_line_ids.unlink()
+        cls.env["stock.move.line"].create(
+            {
+                "move_id": cls.receipt.move_ids.id,
+                "picking_id": cls.receipt.id,
+                "product_id": cls.product.id,
+                "product_uom_id": cls.product.uom_id.id,
+                "location_id": cls.receipt.location_id.id,
+                "location_dest_id": cls.receipt.location_dest_id.id,
+                "lot_name": "FORM-RS-1",
+                "quantity": 1,
+                "ticket_id": cls.ticket.id,
+            }
+        )
+        cls.receipt.move_ids.picked = True
+        cls.receipt._action_done()
+
+    def _user(self, login, groups):
+        return new_test_user(self.env, login=login, groups="base.group_user," + groups)
+
+    def test_purchase_user_without_inventory_opens_a_purchase_order(self):
+        user = self._user("sp_purchase_only", "purchase.group_purchase_user")
+        self.assertEqual(self.purchase.serial_lot_count, 1)
+        self.assertEqual(self.purchase.ticket_id, self.ticket)
+        form = Form(self.purchase.with_user(user))
         self.assertEqual(form.partner_id, self.vendor)
-        self.assertEqual(order.with_user(user).serial_lot_count, 1)
+        self.assertEqual(self.purchase.with_user(user).serial_lot_count, 1)
         form.save()
 
     def test_invoicing_user_without_inventory_opens_an_invoice(self):
-        user = new_test_user(
-            self.env,
-            login="sp_billing_only",
-            groups="base.group_user,account.group_account_invoice,"
-            "stock.group_production_lot",
+        user = self._user(
+            "sp_billing_only",
+            "account.group_account_invoice,stock.group_production_lot",
         )
-        lots = self._adjust_in(self.product, ["INV-RS-1"])
-        invoice = self._invoice(self.product, 1, lots=lots)
-        invoice.action_post()
+        invoice = self.env["account.move"].browse(
+            self.ticket.action_make_invoice()["res_id"]
+        )
+        self.assertEqual(invoice.ticket_id, self.ticket)
         form = Form(invoice.with_user(user))
         self.assertEqual(form.partner_id, self.customer)
         self.assertEqual(invoice.with_user(user).serial_lot_count, 1)
 
     def test_salesman_opens_an_estimate_with_a_ticket(self):
-        user = new_test_user(
-            self.env,
-            login="sp_salesman_only",
-            groups="base.group_user,sales_team.group_sale_salesman_all_leads",
+        user = self._user(
+            "sp_salesman_only", "sales_team.group_sale_salesman_all_leads"
         )
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": self.customer.id,
-                "order_line": [
-                    Command.create(
-                        {"product_id": self.product.id, "product_uom_qty": 1}
-                    )
-                ],
-            }
-        )
-        order.action_create_ticket()
-        form = Form(order.with_user(user))
+        form = Form(self.order.with_user(user))
         self.assertEqual(form.partner_id, self.customer)
 
-    def test_stock_user_opens_a_picking_received_onto_a_ticket(self):
-        user = new_test_user(
-            self.env,
-            login="sp_stock_only",
-            groups="base.group_user,stock.group_stock_user,stock.group_production_lot",
+    def test_stock_user_opens_a_receipt_of_a_ticket(self):
+        user = self._user(
+            "sp_stock_only", "stock.group_stock_user,stock.group_production_lot"
         )
-        picking = self._picking(
-            self.warehouse.in_type_id,
-            self.suppliers,
-            self.stock,
-            self.product,
-            1,
-            partner=self.vendor,
-        )
-        form = Form(picking.with_user(user))
+        self.assertEqual(self.receipt.serial_ticket_ids, self.ticket)
+        form = Form(self.receipt.with_user(user))
         self.assertEqual(form.partner_id, self.vendor)

@@ -26,8 +26,10 @@ class AccountMove(models.Model):
 
     @api.depends("invoice_line_ids.lot_ids")
     def _compute_serial_lot_count(self):
+        # Counted as superuser: an invoicing user without Inventory rights opens
+        # the invoice (the serials themselves stay behind the Serials button).
         for move in self:
-            move.serial_lot_count = len(move.invoice_line_ids.lot_ids)
+            move.serial_lot_count = len(move.sudo().invoice_line_ids.lot_ids)
 
     def _is_serial_deposit_invoice(self):
         """True for an invoice made only of down-payment lines (a deposit)."""
@@ -47,6 +49,8 @@ class AccountMove(models.Model):
         invoices = self.filtered(lambda m: m.move_type == "out_invoice")
         lines = invoices.invoice_line_ids
         lines._serial_add_new_serials()
+        lines._serial_set_lots_from_deliveries()
+        lines._serial_check_lot_company()
         lines._serial_check_required_sale()
         lines._serial_check_invoiced_once()
         posted = super()._post(soft=soft)

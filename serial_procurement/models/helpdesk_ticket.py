@@ -291,8 +291,11 @@ class HelpdeskTicket(models.Model):
         }
 
     def _check_serials_allocated_for_invoice(self):
-        """Refuse invoicing while a serial-required line lacks serials."""
+        """Refuse invoicing while a serial-required line lacks serials (in a
+        company that enforces the rules)."""
         self.ensure_one()
+        if not self.company_id.serial_rules_enabled:
+            return
         short = []
         for line in self.sale_order_id.order_line:
             product = line.product_id
@@ -345,7 +348,8 @@ class HelpdeskTicket(models.Model):
                 )
             )
         self._check_serials_allocated_for_invoice()
-        invoice = order._create_invoices(final=True)
+        with order._serial_invoicing_through_ticket():
+            invoice = order._create_invoices(final=True)
         if not invoice:
             raise UserError(_("You are not allowed to create invoices."))
         invoice.invoice_line_ids._serial_set_lots_from_sale_lines()

@@ -157,12 +157,34 @@ class StockMoveLine(models.Model):
 
     def _serial_units_without_serial(self, flag):
         """{product: units} of the lines whose product has ``flag`` set (a
-        serial-required field of the product) and that carry no serial."""
+        serial-required field of the product) and that carry no serial, in a
+        company that enforces the rules."""
         missing = Counter()
         for ml in self:
-            if ml.product_id[flag] and not (ml.lot_id or ml.lot_name):
+            if (
+                ml.product_id[flag]
+                and not (ml.lot_id or ml.lot_name)
+                and ml.company_id.serial_rules_enabled
+                and ml._serial_flag_applies(flag)
+            ):
                 missing[ml.product_id] += ml.quantity
         return missing
+
+    def _serial_flag_applies(self, flag):
+        """An operation type that takes no serial numbers at all (neither
+        creates nor uses existing ones: core's way of letting tracked products
+        pass without serials) is obeyed, except for the units of the flag's own
+        document: a purchase order's receipt (Serial Required for Purchase) or
+        a sale order's delivery (Serial Required for Sales)."""
+        self.ensure_one()
+        picking_type = self.move_id.picking_type_id or self.picking_id.picking_type_id
+        if not picking_type or picking_type.use_create_lots:
+            return True
+        if picking_type.use_existing_lots:
+            return True
+        if flag == "serial_required_purchase":
+            return bool(self.move_id.purchase_line_id)
+        return bool(self.move_id.sale_line_id)
 
     def _serial_raise_units_without_serial(self, missing, message):
         """Raise ``message`` (with a ``%(lines)s`` placeholder) listing them."""

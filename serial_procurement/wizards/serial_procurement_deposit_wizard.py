@@ -166,7 +166,8 @@ class SerialProcurementDepositWizard(models.TransientModel):
                 "fixed_amount": value if self.amount_type == "fixed" else 0.0,
             }
         )
-        return advance._create_invoices(order)
+        with order._serial_invoicing_through_ticket():
+            return advance._create_invoices(order)
 
     def _check_payment(self):
         """The payment journal belongs to the ticket's company and takes payments;

@@ -45,6 +45,7 @@
         "views/stock_scrap_views.xml",
         "views/helpdesk_ticket_material_views.xml",
         "wizards/serial_procurement_ticket_material_wizard_views.xml",
+        "wizards/serial_procurement_rules_wizard_views.xml",
         "data/base_automation_data.xml",
         "views/stock_lot_warranty_views.xml",
         "views/stock_lot_portal_templates.xml",

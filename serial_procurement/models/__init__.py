@@ -1,4 +1,3 @@
-from . import base
 from . import serial_procurement_ticket_mixin
 from . import serial_procurement_input_guard
 from . import res_company

@@ -5,7 +5,7 @@ from collections import Counter
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import serial_parser
+from ..tools import serial_parser, singleton
 
 
 class AccountMoveLine(models.Model):
@@ -53,7 +53,7 @@ class AccountMoveLine(models.Model):
 
     def action_view_serial_history(self):
         """Open the Serial History of this line's serial (the list for several)."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         return self.lot_ids._action_open_serial_list(
             self.env._("Serials of %(line)s", line=self.name or self.product_id.name)
         )
@@ -64,6 +64,90 @@ class AccountMoveLine(models.Model):
             lots = line.sale_line_ids.serial_lot_ids
             if lots:
                 line.lot_ids = lots
+
+    def _serial_set_lots_from_deliveries(self):
+        """Lines of a sale order that carry no serial get the serials delivered
+        for it and not invoiced yet (core knows them: the done move lines of the
+        order line, as on the invoice report), where the rules require a serial
+        for sales. A ticket's invoice has its serials already."""
+        lines = self.filtered(
+            lambda aml: (
+                aml.display_type == "product"
+                and aml.move_id.move_type == "out_invoice"
+                and aml.sale_line_ids
+                and aml.quantity > 0
+                and aml.product_id.tracking == "serial"
+                and aml.product_id.serial_required_sale
+                and aml.company_id.serial_rules_enabled
+                and not aml.sudo().lot_ids
+            )
+        )
+        taken = set(self.sudo().lot_ids.ids)
+        for line in lines:
+            units = line.product_uom_id._compute_quantity(
+                line.quantity, line.product_id.uom_id
+            )
+            free = [
+                lot
+                for lot in line._serial_delivered_lots()
+                if lot.id not in taken and not lot.customer_invoice_line_id
+            ][: int(units)]
+            if free:
+                line.write({"lot_ids": [Command.set([lot.id for lot in free])]})
+                taken.update(lot.id for lot in free)
+
+    def _serial_delivered_lots(self):
+        """The serials of this line's product at the customer through the
+        deliveries of its sale order lines (delivered, not returned), in the
+        order they left."""
+        self.ensure_one()
+        move_lines = (
+            self.sale_line_ids.sudo()
+            .move_ids.move_line_ids.filtered(
+                lambda ml: (
+                    ml.state == "done"
+                    and ml.lot_id
+                    and ml.product_id == self.product_id
+                )
+            )
+            .sorted(lambda ml: (ml.date, ml.id))
+        )
+        net = {}
+        for ml in move_lines:
+            out = ml.location_dest_id.usage == "customer"
+            back = ml.location_id.usage == "customer"
+            if out != back:
+                net[ml.lot_id] = net.get(ml.lot_id, 0) + (1 if out else -1)
+        return [lot for lot, count in net.items() if count > 0]
+
+    def _serial_check_lot_company(self):
+        """The serials of an invoice line belong to its company (or to none)."""
+        errors = []
+        companies = self.env["res.company"]
+        for line in self:
+            foreign = line.sudo().lot_ids.filtered(
+                lambda lot, line=line: (
+                    lot.company_id and lot.company_id != line.company_id
+                )
+            )
+            if foreign:
+                companies |= line.company_id
+                errors.append(
+                    _(
+                        "%(product)s: %(serials)s",
+                        product=line.product_id.display_name,
+                        serials=", ".join(foreign.mapped("name")),
+                    )
+                )
+        if errors:
+            raise UserError(
+                _(
+                    "These serials belong to another company than the invoice "
+                    "(%(company)s):\n%(lines)s",
+                    company=", ".join(companies.mapped("name")),
+                    lines="\n".join(errors),
+                )
+            )
 
     def _serial_add_new_serials(self):
         """Create (or link) the serials typed in ``new_serial_names``."""
@@ -122,12 +206,13 @@ class AccountMoveLine(models.Model):
                 aml.display_type == "product"
                 and aml.product_id.serial_required_sale
                 and aml.quantity > 0
+                and aml.company_id.serial_rules_enabled
             )
         ):
             qty = line.product_uom_id._compute_quantity(
                 line.quantity, line.product_id.uom_id
             )
-            count = len(line.lot_ids)
+            count = len(line.sudo().lot_ids)
             if line.product_id.tracking == "serial" and count < qty or not count:
                 errors.append(
                     _(

@@ -8,7 +8,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
 
-from ..tools import billing
+from ..tools import billing, singleton
 
 NEXT_STEPS = [
     ("none", "Nothing to Do"),
@@ -280,7 +280,7 @@ class HelpdeskTicket(models.Model):
 
     def action_take_deposit(self):
         """Open the Take Deposit wizard for this ticket."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         self._check_deposit_allowed()
         return {
             "type": "ir.actions.act_window",
@@ -292,8 +292,11 @@ class HelpdeskTicket(models.Model):
         }
 
     def _check_serials_allocated_for_invoice(self):
-        """Refuse invoicing while a serial-required line lacks serials."""
+        """Refuse invoicing while a serial-required line lacks serials (in a
+        company that enforces the rules)."""
         self.ensure_one()
+        if not self.company_id.serial_rules_enabled:
+            return
         short = []
         for line in self.sale_order_id.order_line:
             product = line.product_id
@@ -335,7 +338,7 @@ class HelpdeskTicket(models.Model):
     def action_make_invoice(self):
         """Create, post and return the final invoice of the ticket's estimate:
         serials on the lines, deposits deducted."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         poster = self._serial_billing_env()
         order = self._get_confirmed_order()
         if order.state != "sale":
@@ -346,7 +349,8 @@ class HelpdeskTicket(models.Model):
                 )
             )
         self._check_serials_allocated_for_invoice()
-        invoice = order._create_invoices(final=True)
+        with order._serial_invoicing_through_ticket():
+            invoice = order._create_invoices(final=True)
         if not invoice:
             raise UserError(_("You are not allowed to create invoices."))
         invoice.invoice_line_ids._serial_set_lots_from_sale_lines()
@@ -555,7 +559,7 @@ class HelpdeskTicket(models.Model):
 
     def action_allocate_from_stock(self):
         """Open the dialog that picks the exact serials to take from stock."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         self._get_confirmed_order()
         return {
             "type": "ir.actions.act_window",
@@ -568,7 +572,7 @@ class HelpdeskTicket(models.Model):
 
     def action_allocate_first_available(self):
         """Allocate the first free serials in stock to every short estimate line."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         self._get_confirmed_order()
         free_stock = self._serial_free_stock()
         allocated = self.env["stock.lot"]
@@ -598,7 +602,7 @@ class HelpdeskTicket(models.Model):
         """Create draft POs, one per vendor, for the serialized units that are
         not allocated, not on an open purchase order of the ticket and not
         covered by free serials in stock; say so when nothing is to buy."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         self._get_confirmed_order()
         company_self = self.with_company(self.company_id)
         free_stock = self._serial_free_stock()
@@ -863,7 +867,7 @@ class HelpdeskTicket(models.Model):
             ticket.lot_count = len(ticket.lot_ids)
 
     def action_view_sale_order(self):
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         return {
             "type": "ir.actions.act_window",
             "res_model": "sale.order",
@@ -873,7 +877,7 @@ class HelpdeskTicket(models.Model):
         }
 
     def action_view_invoices(self):
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         action = self.env["ir.actions.actions"]._for_xml_id(
             "account.action_move_out_invoice_type"
         )
@@ -882,7 +886,7 @@ class HelpdeskTicket(models.Model):
         return action
 
     def action_view_purchase_orders(self, orders=None):
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         orders = orders if orders is not None else self.purchase_order_ids
         action = self.env["ir.actions.actions"]._for_xml_id("purchase.purchase_rfq")
         action["domain"] = [("id", "in", orders.ids)]
@@ -903,16 +907,16 @@ class HelpdeskTicket(models.Model):
         return action
 
     def action_view_receipts(self):
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         return self._serial_open_pickings(self.receipt_ids)
 
     def action_view_deliveries(self):
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         return self._serial_open_pickings(self.delivery_ids)
 
     def action_serial_open_purchases_to_confirm(self):
         """The header button of the step Confirm the Purchase Orders."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         drafts = self.purchase_order_ids.filtered(
             lambda o: o.state in ("draft", "sent")
         )
@@ -921,7 +925,7 @@ class HelpdeskTicket(models.Model):
     def action_serial_receive(self):
         """The header button of the step Receive the Serials: the receipts
         still to validate."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         open_receipts = self.receipt_ids.filtered(
             lambda p: p.state not in ("done", "cancel")
         )
@@ -929,7 +933,7 @@ class HelpdeskTicket(models.Model):
 
     def action_serial_deliver(self):
         """The header button of the step Deliver: the deliveries still to do."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         open_deliveries = self.delivery_ids.filtered(
             lambda p: (
                 p.state not in ("done", "cancel")
@@ -939,7 +943,7 @@ class HelpdeskTicket(models.Model):
         return self._serial_open_pickings(open_deliveries or self.delivery_ids)
 
     def action_view_serials(self):
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         return self.lot_ids._action_open_serial_list(
             _("Serials of %s", self.display_name)
         )
@@ -951,7 +955,7 @@ class HelpdeskTicket(models.Model):
 
     def action_use_materials(self):
         """Open the dialog that takes serialized stock out on this ticket."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         return {
             "type": "ir.actions.act_window",
             "name": _("Use Materials"),
@@ -962,7 +966,7 @@ class HelpdeskTicket(models.Model):
         }
 
     def action_view_material_lots(self):
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         return self.material_lot_ids._action_open_serial_list(
             _("Materials of %s", self.display_name)
         )
@@ -1277,7 +1281,7 @@ class HelpdeskTicket(models.Model):
                 )
 
     def action_view_service_lots(self):
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         return self.service_lot_ids._action_open_serial_list(
             self.env._("Serviced Serials")
         )

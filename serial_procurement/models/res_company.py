@@ -1,7 +1,7 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
 
 
 def _default_stage(xmlid):
@@ -14,6 +14,15 @@ def _default_stage(xmlid):
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    serial_rules_enabled = fields.Boolean(
+        string="Enforce serialized procurement rules",
+        default=False,
+        help="Enforce the serial-required flags of the products (receipts, "
+        "deliveries and customer invoices), the blocking of direct invoicing and "
+        "strict intake. Off: Odoo's own flows are left as they are; tickets, "
+        "deposits, receiving onto tickets, history, enquiry and count sheets stay "
+        "available.",
+    )
     serial_deposit_enabled = fields.Boolean(
         string="Deposits on tickets",
         help="Offer the Take Deposit action on tickets: a down-payment invoice "
@@ -21,7 +30,7 @@ class ResCompany(models.Model):
     )
     serial_block_direct_invoice = fields.Boolean(
         string="Block direct invoicing of estimates with serial-required products",
-        default=True,
+        default=False,
         help="Refuse to invoice a sale order holding a product that requires a "
         "serial for sales until a ticket is created for it.",
     )
@@ -38,7 +47,9 @@ class ResCompany(models.Model):
     def _serial_check_strict_intake(self, products, action):
         """Refuse ``action`` (a translated description) bringing new units of the
         serial-tracked ``products`` into stock when strict intake is on."""
-        strict = self.filtered("serial_strict_intake")
+        strict = self.filtered(
+            lambda c: c.serial_rules_enabled and c.serial_strict_intake
+        )
         products = products.filtered(lambda p: p.tracking == "serial")
         if not strict or not products:
             return
@@ -76,7 +87,88 @@ class ResCompany(models.Model):
         "while serials differing only by case exist.",
     )
 
+    # ------------------------------------------------------------------
+    # The rules switch (issue #19)
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("serial_rules_enabled") for vals in vals_list):
+            self._serial_check_rules_switch_right()
+        return super().create(vals_list)
+
+    @api.model
+    def _serial_check_rules_switch_right(self):
+        """The rules switch is written by a settings administrator only: in
+        Settings > Serialized Products, where turning it on goes through a
+        confirmation (``serial.procurement.rules.wizard``)."""
+        if self.env.su or self.env.user.has_group("base.group_system"):
+            return
+        raise AccessError(
+            self.env._(
+                "Only a settings administrator may switch the serialized "
+                "procurement rules on or off (Settings > Serialized Products)."
+            )
+        )
+
+    def _serial_rules_change_lines(self, block_direct_invoice=None):
+        """What turning the rules on changes for this company, one translated
+        sentence per line (bridges add theirs); ``block_direct_invoice``: the
+        option as chosen in the confirmation (default: the company's)."""
+        self.ensure_one()
+        if block_direct_invoice is None:
+            block_direct_invoice = self.serial_block_direct_invoice
+        templates = (
+            self.env["product.template"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("company_id", "in", [self.id, False])])
+        )
+        purchase = templates.filtered("serial_required_purchase")
+        sale = templates.filtered("serial_required_sale")
+        serial = templates.filtered(lambda t: t.tracking == "serial")
+        lines = [
+            self.env._(
+                "%(count)s serial-tracked product(s); %(purchase)s require a serial "
+                "on every unit received (Serial Required for Purchase) and "
+                "%(sale)s on every unit delivered and invoiced (Serial Required "
+                "for Sales).",
+                count=len(serial),
+                purchase=len(purchase),
+                sale=len(sale),
+            ),
+            self.env._(
+                "Receipts and deliveries of these products are refused while a unit "
+                "has no serial (on an operation type that uses no serial numbers, "
+                "only those of purchase and sale orders), and customer invoices "
+                "while a unit invoiced has none: the serials delivered on the sale "
+                "order are put on its invoice by themselves."
+            ),
+        ]
+        if block_direct_invoice:
+            lines.append(
+                self.env._(
+                    "Estimates holding these products can no longer be invoiced "
+                    "directly without a ticket (Block direct invoicing, as chosen "
+                    "here): create their ticket first."
+                )
+            )
+        if self.serial_strict_intake:
+            lines.append(
+                self.env._(
+                    "Strict serialized intake is on: serialized units enter stock "
+                    "only through a receipt or an import."
+                )
+            )
+        return lines
+
     def write(self, vals):
+        if "serial_rules_enabled" in vals:
+            changed = self.filtered(
+                lambda c: c.serial_rules_enabled != bool(vals["serial_rules_enabled"])
+            )
+            if changed:
+                self._serial_check_rules_switch_right()
         if "serial_case_insensitive" not in vals:
             return super().write(vals)
         ignore = bool(vals["serial_case_insensitive"])

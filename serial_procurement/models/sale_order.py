@@ -1,10 +1,18 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from contextlib import contextmanager
+
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, formatLang
+
+from ..tools import singleton
+
+# Per-transaction set of the estimates their ticket is invoicing now, kept on the
+# cursor (``cr.cache``): no client can send it, unlike a context key.
+TICKET_INVOICING = "serial_procurement_ticket_invoicing"
 
 
 class SaleOrder(models.Model):
@@ -48,7 +56,8 @@ class SaleOrder(models.Model):
             )
 
     def _serial_is_fully_invoiced(self):
-        """True when every product line is invoiced and every deposit deducted."""
+        """True when every product line is invoiced and every deposit deducted,
+        on posted invoices and credit notes (a draft bills nothing yet)."""
         self.ensure_one()
         lines = self.order_line.filtered(lambda line: not line.display_type)
         product_lines = lines.filtered(lambda line: not line.is_downpayment)
@@ -58,13 +67,15 @@ class SaleOrder(models.Model):
             rounding = line.product_uom.rounding
             if (
                 float_compare(
-                    line.qty_invoiced, line.product_uom_qty, precision_rounding=rounding
+                    line.qty_invoiced_posted,
+                    line.product_uom_qty,
+                    precision_rounding=rounding,
                 )
                 < 0
             ):
                 return False
         return all(
-            float_compare(line.qty_invoiced, 0.0, precision_digits=2) <= 0
+            float_compare(line.qty_invoiced_posted, 0.0, precision_digits=2) <= 0
             for line in lines - product_lines
         )
 
@@ -72,7 +83,8 @@ class SaleOrder(models.Model):
         """Refuse invoicing an estimate of serial-required products without ticket."""
         blocked = self.filtered(
             lambda o: (
-                o.company_id.serial_block_direct_invoice
+                o.company_id.serial_rules_enabled
+                and o.company_id.serial_block_direct_invoice
                 and not o.ticket_id
                 and o.serial_required
             )
@@ -87,7 +99,36 @@ class SaleOrder(models.Model):
                 )
             )
 
+    @contextmanager
+    def _serial_invoicing_through_ticket(self):
+        """Within this block, the ticket's own Make Invoice / Take Deposit may
+        invoice these estimates through core's machinery."""
+        allowed = self.env.cr.cache.setdefault(TICKET_INVOICING, set())
+        added = set(self.ids) - allowed
+        allowed |= added
+        try:
+            yield
+        finally:
+            allowed -= added
+
+    def _check_invoiced_through_ticket(self):
+        """An estimate that has a ticket is invoiced only through that ticket
+        (Make Invoice, Take Deposit), whatever the company's rules: the ticket
+        owns its serials, deposits and final invoice."""
+        allowed = self.env.cr.cache.get(TICKET_INVOICING, set())
+        owned = self.filtered(lambda o: o.ticket_id and o.id not in allowed)
+        if owned:
+            raise UserError(
+                _(
+                    "%(orders)s is invoiced through its ticket %(tickets)s: open the "
+                    "ticket and use Make Invoice (or Take Deposit for a deposit).",
+                    orders=", ".join(owned.mapped("name")),
+                    tickets=", ".join(owned.ticket_id.sudo().mapped("display_name")),
+                )
+            )
+
     def _create_invoices(self, grouped=False, final=False, date=None):
+        self._check_invoiced_through_ticket()
         self._check_ticket_before_invoicing()
         return super()._create_invoices(grouped=grouped, final=final, date=date)
 
@@ -121,7 +162,7 @@ class SaleOrder(models.Model):
 
     def action_create_ticket(self):
         """Confirm the estimate if needed and return its ticket, created once."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         if self.ticket_id:
             return self.ticket_id._get_form_action()
         if self.state == "cancel":

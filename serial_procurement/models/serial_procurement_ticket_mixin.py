@@ -3,6 +3,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools import singleton
+
 
 class SerialProcurementTicketMixin(models.AbstractModel):
     """What every document linked to a ticket shares: the ticket belongs to the
@@ -31,5 +33,5 @@ class SerialProcurementTicketMixin(models.AbstractModel):
                 )
 
     def action_view_ticket(self):
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         return self.ticket_id._get_form_action()

@@ -12,7 +12,7 @@ from odoo.osv import expression
 from odoo.tools import SQL, date_utils, format_date, sql
 from odoo.tools.sql import column_exists
 
-from ..tools import serial_parser
+from ..tools import markers, serial_parser, singleton
 
 # Stored fields of a movement the Serial History shows, read with the search.
 HISTORY_LINE_FIELDS = [
@@ -63,6 +63,26 @@ PORTAL_FIELDS = frozenset(
     }
 )
 
+
+# Fields of a serial that carry a rule (one customer invoice per serial, the
+# ticket's allocation and reservation, the customer and vendor of record, the
+# review, the warranty): written only by the addons' own flows (marker
+# ``LOT_FLOW``, set by their private methods) or by a Serial Procurement
+# Manager. ``readonly`` in a view protects nothing against a JSON-RPC write.
+GUARDED_FIELDS = (
+    "customer_invoice_line_id",
+    "ticket_id",
+    "sale_line_id",
+    "sale_order_id",
+    "customer_id",
+    "supplier_id",
+    "purchase_order_id",
+    "needs_review",
+    "material_ticket_id",
+    "vendor_warranty_end",
+    "customer_warranty_end",
+)
+MANAGER_GROUP = "serial_procurement.group_serial_procurement_manager"
 
 WARRANTY_STATES = [
     ("none", "No Warranty"),
@@ -256,7 +276,7 @@ class StockLot(models.Model):
 
     def action_open_serial_history(self):
         """Open the one-page Serial History of this serial."""
-        self.ensure_one()
+        singleton.ensure_one(self)
         return {
             "type": "ir.actions.act_window",
             "name": _("Serial History"),
@@ -305,7 +325,7 @@ class StockLot(models.Model):
                         by_line[line].append(lot.id)
                         break
         for line, lot_ids in by_line.items():
-            self.browse(lot_ids).write({"sale_line_id": line.id})
+            self.browse(lot_ids)._serial_flow_write({"sale_line_id": line.id})
 
     def _serial_reserve_on_deliveries(self):
         """Make the pending deliveries of these serials' estimates reserve
@@ -340,10 +360,15 @@ class StockLot(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._serial_check_guarded_fields(vals_list, creating=True)
+        default_product = self.env.context.get("default_product_id")
         for vals in vals_list:
             self._serial_flag_manual_warranty(vals)
             if "name" in vals:
-                vals["name"] = self._serial_clean_name(vals["name"])
+                product = self.env["product.product"].browse(
+                    vals.get("product_id") or default_product
+                )
+                vals["name"] = self._serial_clean_name_for(product, vals["name"])
         try:
             with self.env.cr.savepoint(flush=False):
                 lots = super().create(vals_list)
@@ -359,10 +384,14 @@ class StockLot(models.Model):
             self._serial_check_warranty_editor()
             vals = dict(vals)
             self._serial_flag_manual_warranty(vals)
+        self._serial_check_guarded_fields([vals])
         renamed = self.browse()
         old_names = {}
         if "name" in vals:
-            vals = dict(vals, name=self._serial_clean_name(vals["name"]))
+            product = self.env["product.product"].browse(
+                vals.get("product_id") or self.product_id.ids
+            )
+            vals = dict(vals, name=self._serial_clean_name_for(product, vals["name"]))
             renamed = self.filtered(lambda lot: lot.name != vals["name"])
             # sudo: a stock user may not read invoices, but the rule holds for all
             posted = renamed.sudo().filtered(
@@ -399,6 +428,95 @@ class StockLot(models.Model):
             )
         return res
 
+    # ------------------------------------------------------------------
+    # Guarded fields: the addons' flows or a manager only
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _serial_guarded_fields(self):
+        """Names of the fields written only by the addons' flows or a Serial
+        Procurement Manager (bridges add theirs)."""
+        return GUARDED_FIELDS
+
+    def _serial_check_guarded_fields(self, vals_list, creating=False):
+        """Refuse a write (or a create) of a guarded field that does not come
+        from one of the addons' flows, unless by a Serial Procurement Manager;
+        nothing is written. Writing a field's current value changes nothing
+        and is let through (a form saving it unchanged)."""
+        if (
+            self.env.su
+            or markers.get(self.env, markers.LOT_FLOW)
+            or self.env.user.has_group(MANAGER_GROUP)
+        ):
+            return
+        guarded = [name for name in self._serial_guarded_fields() if name in self]
+        if creating:
+            # core fills in ``default_<field>`` context keys after this check
+            defaults = {
+                name: self.env.context["default_" + name]
+                for name in guarded
+                if "default_" + name in self.env.context
+            }
+            vals_list = [dict(defaults, **vals) for vals in vals_list]
+        for vals in vals_list:
+            for name in guarded:
+                if name not in vals:
+                    continue
+                if creating:
+                    changed = bool(vals[name]) and (vals.get("name") or True)
+                else:
+                    changed = self.sudo()._serial_guarded_change(name, vals[name])
+                if changed:
+                    raise self._serial_guarded_error(name, changed)
+
+    def _serial_guarded_error(self, name, serial):
+        """The refusal of a write of the guarded field ``name`` (on the serial
+        named ``serial`` when known)."""
+        field = self._fields[name]._description_string(self.env)
+        if isinstance(serial, str):
+            return UserError(
+                self.env._(
+                    "You may not set %(field)s on serial %(serial)s: it is written "
+                    "by the serial's receipt, allocation, delivery, invoice, "
+                    "release, review or correction, or by a Serial Procurement "
+                    "Manager.",
+                    field=field,
+                    serial=serial,
+                )
+            )
+        return UserError(
+            self.env._(
+                "You may not set %(field)s on a serial: it is written by the "
+                "serial's receipt, allocation, delivery, invoice, release, review "
+                "or correction, or by a Serial Procurement Manager.",
+                field=field,
+            )
+        )
+
+    def _serial_guarded_change(self, name, value):
+        """The name of the first of these serials whose field ``name`` would
+        change to ``value``, or False."""
+        field = self._fields[name]
+        for lot in self:
+            new = field.convert_to_record(
+                field.convert_to_cache(value, lot, validate=False), lot
+            )
+            if new != lot[name]:
+                return lot.name or True
+        return False
+
+    def _serial_flow_write(self, vals):
+        """Write ``vals``, guarded fields included, as one of the addons' own
+        flows (private: no client can call it). The caller checks the rule."""
+        with markers.marked(self.env, markers.LOT_FLOW):
+            return self.write(vals)
+
+    @api.model
+    def _serial_flow_create(self, vals_list):
+        """Create serials with guarded fields as one of the addons' flows."""
+        with markers.marked(self.env, markers.LOT_FLOW):
+            return self.create(vals_list)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_serial_moved(self):
         move_lines = (
@@ -426,7 +544,7 @@ class StockLot(models.Model):
             )
 
     def action_open_correct_serial(self):
-        self.ensure_one()
+        singleton.ensure_one(self)
         return {
             "type": "ir.actions.act_window",
             "name": _("Correct Serial"),
@@ -524,7 +642,7 @@ class StockLot(models.Model):
         customer = ticket.partner_id.commercial_partner_id
         if customer:
             vals["customer_id"] = customer.id
-        lots.write(vals)
+        lots._serial_flow_write(vals)
         lots._serial_reserve_for_ticket()
         ticket._serial_log_allocation(lots, _("stock"))
         ticket._serial_update_stage()
@@ -551,7 +669,7 @@ class StockLot(models.Model):
             lots = lots[: line._serial_units_missing()]
             if lots:
                 customer = line.order_id.partner_id.commercial_partner_id
-                lots.write(
+                lots._serial_flow_write(
                     {
                         "ticket_id": line.order_id.ticket_id.id,
                         "sale_line_id": line.id,
@@ -666,7 +784,9 @@ class StockLot(models.Model):
             ),
             "too_many": self.env._(
                 "%(count)s serial numbers entered but only %(remaining)s unit(s) "
-                "remain to receive.",
+                "remain to receive. Serials already entered take their units "
+                "(a refused receipt keeps its lines): remove those lines from "
+                "the receipt first, then enter the serials again.",
                 count=params.get("count"),
                 remaining=params.get("remaining"),
             ),
@@ -702,6 +822,32 @@ class StockLot(models.Model):
             raise self._serial_entry_error(error) from error
 
     @api.model
+    def _serial_clean_name_for(self, products, name):
+        """``name`` checked as a serial when one of ``products`` is tracked by
+        serial (or none is known); lot numbers keep core's naming."""
+        if not products or any(product.tracking == "serial" for product in products):
+            return self._serial_clean_name(name)
+        return name
+
+    def _serial_on_hand_internal(self):
+        """Those of these serials on hand in an internal location (the only
+        ones a receipt refuses: any other comes back on its own record)."""
+        # sudo: the rule holds whatever locations the user may read
+        return (
+            self.env["stock.quant"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("lot_id", "in", self.ids),
+                    ("quantity", ">", 0),
+                    ("location_id.usage", "=", "internal"),
+                ],
+                ["lot_id"],
+            )
+            .lot_id.with_env(self.env)
+        )
+
+    @api.model
     def _serial_parse_entry(self, text, max_count=None, company=None):
         """Serials typed, pasted or scanned, split and checked by the shared
         parser; a refusal becomes a translated UserError."""
@@ -719,7 +865,7 @@ class StockLot(models.Model):
         for lot in self:
             scripts = serial_parser.confusable_scripts(lot.name or "")
             if scripts:
-                lot.needs_review = True
+                lot._serial_flow_write({"needs_review": True})
                 lot.message_post(
                     body=self.env._(
                         "Serial %(serial)s mixes look-alike characters of several "
@@ -791,7 +937,7 @@ class StockLot(models.Model):
     def _serial_unique_violation(self, error, vals_list):
         """The clear error of a serial created twice at the same moment (or
         twice differing only by case where case is ignored)."""
-        names = ", ".join(str(vals.get("name")) for vals in vals_list[:10])
+        names = ", ".join(self._serial_violating_names(error, vals_list)[:10])
         if error.diag.constraint_name == CASE_INDEX:
             return ValidationError(
                 self.env._(
@@ -810,6 +956,37 @@ class StockLot(models.Model):
                 names=names,
             )
         )
+
+    def _serial_violating_names(self, error, vals_list):
+        """The names of ``vals_list`` that already exist: the key PostgreSQL
+        reports (it may belong to a transaction committed after this one
+        started, invisible to a search) and those a search finds; only those,
+        not every serial of the batch."""
+        names = [str(vals.get("name")) for vals in vals_list if vals.get("name")]
+        detail = error.diag.message_detail or ""
+        reported = detail.partition(")=(")[2].rpartition(")")[0].split(", ", 2)[-1]
+        found = {
+            name
+            for name in names
+            if reported and (name == reported or name.casefold() == reported.casefold())
+        }
+        pairs = {
+            (vals.get("product_id"), vals.get("company_id") or False, vals.get("name"))
+            for vals in vals_list
+        }
+        # sudo: the serials that clash, whatever the user may read
+        for lot in self.sudo().search_fetch(
+            [
+                ("name", "in", names),
+                ("product_id", "in", [pair[0] for pair in pairs if pair[0]]),
+            ],
+            ["name", "product_id", "company_id"],
+        ):
+            if (lot.product_id.id, lot.company_id.id, lot.name) in pairs:
+                found.add(lot.name)
+        return [name for name in dict.fromkeys(names) if name in found] or [
+            reported or "-"
+        ]
 
     # ------------------------------------------------ ticket reservation
 
@@ -1007,7 +1184,7 @@ class StockLot(models.Model):
                         customer=lot.delivered_partner_id.display_name,
                     )
                 )
-            lot.write({"ticket_id": False, "sale_line_id": False})
+            lot._serial_flow_write({"ticket_id": False, "sale_line_id": False})
             ticket.message_post(
                 body=self.env._(
                     "Serial %(serial)s released from this ticket by %(user)s.",
@@ -1433,7 +1610,7 @@ class StockLot(models.Model):
                     product=product.display_name,
                 )
             )
-        return self.create(
+        return self._serial_flow_create(
             [
                 {
                     "name": name,
@@ -1455,7 +1632,7 @@ class StockLot(models.Model):
                     "investigate."
                 )
             )
-        self.filtered("needs_review").write({"needs_review": False})
+        self.filtered("needs_review")._serial_flow_write({"needs_review": False})
         return True
 
     def _serial_review_responsible(self):
@@ -1496,7 +1673,7 @@ class StockLot(models.Model):
         customer = ticket.partner_id.commercial_partner_id
         if customer:
             vals["customer_id"] = customer.id
-        self.write(vals)
+        self._serial_flow_write(vals)
 
     # ----------------------------------------------------------------------
     # ----------------------------------------------------------------------
@@ -1721,7 +1898,7 @@ class StockLot(models.Model):
             lot.service_ticket_count = len(lot.service_ticket_ids)
 
     def action_view_service_tickets(self):
-        self.ensure_one()
+        singleton.ensure_one(self)
         action = self.env["ir.actions.actions"]._for_xml_id(
             "helpdesk_mgmt.helpdesk_ticket_action"
         )

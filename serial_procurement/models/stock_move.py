@@ -5,12 +5,9 @@ from collections import Counter, defaultdict
 from odoo import _, api, fields, models
 from odoo.tools import float_compare
 
-from ..tools import reservation_plan
+from ..tools import markers, reservation_plan, singleton
 
 DONE = ("done", "cancel")
-# Context keys: hold back core's reserve-on-arrival; moves not to top up.
-HOLD_ASSIGN = "serial_procurement_hold_assign"
-SKIP_ASSIGN = "serial_procurement_skip_assign_move_ids"
 
 
 class StockMove(models.Model):
@@ -76,7 +73,15 @@ class StockMove(models.Model):
         self.env["stock.lot"]._serial_check_reserved_leaving(
             self.filtered(lambda m: m.state not in DONE).move_line_ids
         )
-        return super()._action_done(cancel_backorder=cancel_backorder)
+        moves = super()._action_done(cancel_backorder=cancel_backorder)
+        # the moves are done: their serials are checked in one place before
+        # commit (stock.quant._serial_check_one_place)
+        self.env["stock.quant"]._serial_queue_one_place(
+            moves.move_line_ids.lot_id.filtered(
+                lambda lot: lot.product_id.tracking == "serial"
+            )
+        )
+        return moves
 
     # ------------------------------------------------------------------
     # Reservation of an estimate's serials on its deliveries (issue #10)
@@ -85,16 +90,18 @@ class StockMove(models.Model):
     def _trigger_assign(self):
         """Core reserves, after a receipt, the moves waiting for its goods.
         While a receipt's serials are allocated to tickets that is held back
-        (context key ``HOLD_ASSIGN``): the tickets' deliveries take their own
-        serials first, then core reserves what is left."""
-        if self.env.context.get(HOLD_ASSIGN):
+        (marker ``HOLD_ASSIGN``, set by ``stock.picking._action_done``, never
+        by a client): the tickets' deliveries take their own serials first,
+        then core reserves what is left."""
+        if markers.get(self.env, markers.HOLD_ASSIGN):
             return None
         return super()._trigger_assign()
 
     def _action_assign(self, force_qty=False):
-        """Moves that just reserved their estimate's exact serials (context key
-        ``SKIP_ASSIGN``) are not topped up with other stock by core."""
-        skip = self.env.context.get(SKIP_ASSIGN)
+        """Moves that just reserved their estimate's exact serials (marker
+        ``SKIP_ASSIGN``, set by the addon's reservation, never by a client) are
+        not topped up with other stock by core."""
+        skip = markers.get(self.env, markers.SKIP_ASSIGN)
         if skip:
             skip = set(skip)
             self = self.filtered(lambda move: move.id not in skip)
@@ -164,7 +171,8 @@ class StockMove(models.Model):
             quants_cache=quants_cache, serial_batch_reserve=batch
         ).create(vals_list)
         Quant._serial_apply_batch_reserve(batch)
-        holder_moves.with_context(**{SKIP_ASSIGN: planned.ids})._action_assign()
+        with markers.marked(self.env, markers.SKIP_ASSIGN, planned.ids):
+            holder_moves._action_assign()
         return planned
 
     def _serial_estimate_quants(self, wanted=None):
@@ -340,7 +348,7 @@ class StockMove(models.Model):
 
     def action_open_serial_entry(self):
         """Open the serial entry dialog (type, paste or scan) for this receipt line."""
-        self.ensure_one()
+        singleton.ensure_one(self)
         return {
             "type": "ir.actions.act_window",
             "name": _("Enter Serials"),

@@ -7,6 +7,8 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools import markers
+
 
 def _format_qty(qty):
     """Show a whole quantity without decimals: 2, not 2.0."""
@@ -39,38 +41,62 @@ class StockMoveLine(models.Model):
         Lot = self.env["stock.lot"]
         for vals in vals_list:
             if vals.get("lot_name"):
-                vals["lot_name"] = Lot._serial_clean_name(vals["lot_name"])
+                product = (
+                    self.env["product.product"].browse(vals.get("product_id"))
+                    or self.env["stock.move"].browse(vals.get("move_id")).product_id
+                )
+                vals["lot_name"] = Lot._serial_clean_name_for(product, vals["lot_name"])
             if vals.get("ticket_id") and vals.get("move_id"):
                 self._serial_check_ticket_company_of(
                     self.env["helpdesk.ticket"].browse(vals["ticket_id"]),
                     self.env["stock.move"].browse(vals["move_id"]).company_id,
+                    vals.get("lot_name")
+                    or self.env["stock.lot"].browse(vals.get("lot_id")).name,
                 )
         return super().create(vals_list)
 
     def write(self, vals):
         if vals.get("lot_name"):
+            product = (
+                self.env["product.product"].browse(vals["product_id"])
+                if vals.get("product_id")
+                else self.product_id
+            )
             vals = dict(
                 vals,
-                lot_name=self.env["stock.lot"]._serial_clean_name(vals["lot_name"]),
+                lot_name=self.env["stock.lot"]._serial_clean_name_for(
+                    product, vals["lot_name"]
+                ),
             )
         return super().write(vals)
 
     @api.constrains("ticket_id", "company_id")
     def _check_ticket_company(self):
         for line in self.filtered("ticket_id"):
-            self._serial_check_ticket_company_of(line.ticket_id, line.company_id)
+            self._serial_check_ticket_company_of(
+                line.ticket_id, line.company_id, line.lot_name or line.lot_id.name
+            )
 
     @api.model
-    def _serial_check_ticket_company_of(self, ticket, company):
+    def _serial_check_ticket_company_of(self, ticket, company, serial=None):
         """A serial is received onto a ticket of the transfer's company only."""
         if ticket.company_id and company and ticket.company_id != company:
             raise ValidationError(
                 _(
-                    "The ticket %(ticket)s belongs to another company than the "
-                    "transfer.",
+                    "Serial %(serial)s: the ticket %(ticket)s belongs to another "
+                    "company than the transfer (%(company)s).",
+                    serial=serial or _("(no serial yet)"),
                     ticket=ticket.sudo().display_name,
+                    company=company.display_name,
                 )
             )
+
+    def _create_and_assign_production_lot(self):
+        """The serials created on validation take their origin (ticket,
+        customer, supplier, PO: ``_serial_procurement_lot_vals``) as one of
+        the addon's flows."""
+        with markers.marked(self.env, markers.LOT_FLOW):
+            return super()._create_and_assign_production_lot()
 
     def _prepare_new_lot_vals(self):
         vals = super()._prepare_new_lot_vals()
@@ -81,8 +107,12 @@ class StockMoveLine(models.Model):
         """Origin of a serial received on this line: ticket, customer, supplier, PO."""
         self.ensure_one()
         # A serial received by a company belongs to it (multi-company rules),
-        # even for a product shared between companies.
-        vals = {"company_id": self.company_id.id}
+        # even for a product shared between companies. Lots of lot-tracked
+        # products keep core's company (the product's): a shared lot may
+        # travel between companies (inter-company transit).
+        vals = {}
+        if self.product_id.tracking == "serial":
+            vals["company_id"] = self.company_id.id
         purchase = self.move_id.purchase_line_id.order_id
         if purchase:
             vals["purchase_order_id"] = purchase.id
@@ -127,12 +157,34 @@ class StockMoveLine(models.Model):
 
     def _serial_units_without_serial(self, flag):
         """{product: units} of the lines whose product has ``flag`` set (a
-        serial-required field of the product) and that carry no serial."""
+        serial-required field of the product) and that carry no serial, in a
+        company that enforces the rules."""
         missing = Counter()
         for ml in self:
-            if ml.product_id[flag] and not (ml.lot_id or ml.lot_name):
+            if (
+                ml.product_id[flag]
+                and not (ml.lot_id or ml.lot_name)
+                and ml.company_id.serial_rules_enabled
+                and ml._serial_flag_applies(flag)
+            ):
                 missing[ml.product_id] += ml.quantity
         return missing
+
+    def _serial_flag_applies(self, flag):
+        """An operation type that takes no serial numbers at all (neither
+        creates nor uses existing ones: core's way of letting tracked products
+        pass without serials) is obeyed, except for the units of the flag's own
+        document: a purchase order's receipt (Serial Required for Purchase) or
+        a sale order's delivery (Serial Required for Sales)."""
+        self.ensure_one()
+        picking_type = self.move_id.picking_type_id or self.picking_id.picking_type_id
+        if not picking_type or picking_type.use_create_lots:
+            return True
+        if picking_type.use_existing_lots:
+            return True
+        if flag == "serial_required_purchase":
+            return bool(self.move_id.purchase_line_id)
+        return bool(self.move_id.sale_line_id)
 
     def _serial_raise_units_without_serial(self, missing, message):
         """Raise ``message`` (with a ``%(lines)s`` placeholder) listing them."""
@@ -160,25 +212,39 @@ class StockMoveLine(models.Model):
         )
 
     def _serial_check_duplicates_in_entry(self):
-        counts = Counter(
-            (ml.product_id, ml.lot_name or ml.lot_id.name)
-            for ml in self
-            if ml.lot_name or ml.lot_id
-        )
-        duplicates = [key for key, count in counts.items() if count > 1]
+        """The same serial entered twice in what is validated now (one receipt
+        or several together) is refused with core's exception class
+        (ValidationError), naming where each copy is; nothing is written."""
+        where = defaultdict(list)
+        for ml in self:
+            name = ml.lot_name or ml.lot_id.name
+            if name:
+                where[(ml.product_id, name)].append(
+                    ml.picking_id.name or ml.reference or ml.move_id.name or "-"
+                )
+        duplicates = [(key, refs) for key, refs in where.items() if len(refs) > 1]
         if duplicates:
-            raise UserError(
+            raise ValidationError(
                 _(
-                    "The same serial number is entered twice on this "
-                    "receipt:\n%(lines)s",
+                    "The same serial number is entered twice:\n%(lines)s\n"
+                    "Remove or correct one of them, then validate again.",
                     lines="\n".join(
-                        f"{product.display_name}: {name}"
-                        for product, name in duplicates
+                        _(
+                            "%(product)s: %(serial)s on %(places)s",
+                            product=product.display_name,
+                            serial=name,
+                            places=_(" and ").join(refs),
+                        )
+                        for (product, name), refs in duplicates
                     ),
                 )
             )
 
     def _serial_check_existing_serials(self):
+        """A serial typed on a receipt that already exists is received again,
+        reusing its serial record as core does (returned to the vendor,
+        scrapped, delivered and returned), unless it is on hand in an internal
+        location: then only those serials are refused, with where they are."""
         new_lines = self.filtered(lambda ml: ml.lot_name and not ml.lot_id)
         if not new_lines:
             return
@@ -195,14 +261,36 @@ class StockMoveLine(models.Model):
             )
         )
         wanted = {(ml.product_id.id, ml.lot_name) for ml in new_lines}
-        clashes = [lot for lot in existing if (lot.product_id.id, lot.name) in wanted]
-        if clashes:
+        clashes = existing.filtered(lambda lot: (lot.product_id.id, lot.name) in wanted)
+        if not clashes:
+            return
+        # sudo: the rule holds whatever locations the user may read
+        on_hand = (
+            self.env["stock.quant"]
+            .sudo()
+            .search(
+                [
+                    ("lot_id", "in", clashes.ids),
+                    ("quantity", ">", 0),
+                    ("location_id.usage", "=", "internal"),
+                ]
+            )
+        )
+        if on_hand:
             raise UserError(
                 _(
-                    "These serial numbers already exist and cannot be received again:"
-                    "\n%(lines)s",
+                    "These serial numbers already exist and are on hand: they "
+                    "cannot be received again:\n%(lines)s\nRemove their lines "
+                    "from the receipt (or correct their serials), then validate "
+                    "again.",
                     lines="\n".join(
-                        f"{lot.product_id.display_name}: {lot.name}" for lot in clashes
+                        _(
+                            "%(product)s: %(serial)s (in %(location)s)",
+                            product=quant.product_id.display_name,
+                            serial=quant.lot_id.name,
+                            location=quant.location_id.complete_name,
+                        )
+                        for quant in on_hand.sorted(lambda q: q.lot_id.name)
                     ),
                 )
             )
@@ -262,9 +350,12 @@ class StockMoveLine(models.Model):
         for ml in self:
             if ml.lot_id.ticket_id != ml.ticket_id:
                 vals = ml._serial_procurement_lot_vals()
+                if ml.lot_id.sale_line_id:
+                    # a serial received again: allocated anew to this ticket
+                    vals["sale_line_id"] = False
                 by_vals[tuple(sorted(vals.items()))].append(ml.lot_id.id)
         for vals, lot_ids in by_vals.items():
-            self.env["stock.lot"].browse(lot_ids).write(dict(vals))
+            self.env["stock.lot"].browse(lot_ids)._serial_flow_write(dict(vals))
 
     def _serial_log_receipt(self):
         """Tell each ticket which serials its receipt brought, and each receipt

@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 
-from .stock_move import HOLD_ASSIGN, SKIP_ASSIGN
+from ..tools import markers, singleton
 
 
 class StockPicking(models.Model):
@@ -45,13 +45,11 @@ class StockPicking(models.Model):
         if receipt_lines.filtered("ticket_id"):
             # Core's reserve-on-arrival waits until the tickets' deliveries have
             # reserved their own serials, then reserves what is left.
-            res = super(
-                StockPicking, self.with_context(**{HOLD_ASSIGN: True})
-            )._action_done()
+            with markers.marked(self.env, markers.HOLD_ASSIGN):
+                res = super()._action_done()
             reserved = receipt_lines._serial_allocate_to_tickets()
-            self._serial_done_incoming_moves().with_context(
-                **{SKIP_ASSIGN: reserved.ids}
-            )._trigger_assign()
+            with markers.marked(self.env, markers.SKIP_ASSIGN, reserved.ids):
+                self._serial_done_incoming_moves()._trigger_assign()
         else:
             res = super()._action_done()
         delivery_moves = delivery_moves.filtered(lambda m: m.state == "done")
@@ -112,7 +110,7 @@ class StockPicking(models.Model):
         ).move_line_ids.filtered(lambda ml: ml.quantity > 0)
 
     def action_view_tickets(self):
-        self.ensure_one()
+        singleton.ensure_one(self)
         tickets = self.serial_ticket_ids
         if len(tickets) == 1:
             return tickets._get_form_action()

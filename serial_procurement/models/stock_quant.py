@@ -1,16 +1,23 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
+import sys
 from collections import Counter, defaultdict
 
 from odoo import api, models
+from odoo.exceptions import UserError
+from odoo.sql_db import Savepoint
 from odoo.tools import SQL, float_compare
 
 from odoo.addons.stock.models.stock_quant import StockQuant as CoreStockQuant
 
+from ..tools import markers
+
 _logger = logging.getLogger(__name__)
 
 ONE_PLACE = "stock_quant_serial_one_place"
+# Precommit data: ids of serials put on hand somewhere in this transaction.
+ONE_PLACE_KEY = "serial_procurement.one_place_lots"
 # Context key: reservations of planned quants counted, then written at once.
 BATCH_RESERVE = "serial_batch_reserve"
 
@@ -62,6 +69,17 @@ $$ LANGUAGE plpgsql SET enable_seqscan = off SET plan_cache_mode = force_custom_
 """
 
 
+def _in_savepoint_flush():
+    """True when the precommit hooks run for a savepoint (``cr.savepoint()``
+    flushes when it opens and closes), not for the end of the transaction."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if isinstance(frame.f_locals.get("self"), Savepoint):
+            return True
+        frame = frame.f_back
+    return False
+
+
 class StockQuant(models.Model):
     _inherit = "stock.quant"
 
@@ -77,8 +95,140 @@ class StockQuant(models.Model):
             and not self._is_inventory_mode()
             and self._serial_can_batch_create()
         ):
-            return super(CoreStockQuant, self).create(vals_list)
-        return super().create(vals_list)
+            quants = super(CoreStockQuant, self).create(vals_list)
+        else:
+            quants = super().create(vals_list)
+        quants._serial_check_one_place_at_commit()
+        return quants
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"quantity", "location_id", "lot_id"} & set(vals):
+            self._serial_check_one_place_at_commit()
+        return res
+
+    @api.model
+    def _update_available_quantity(
+        self,
+        product_id,
+        location_id,
+        quantity=False,
+        reserved_quantity=False,
+        lot_id=None,
+        package_id=None,
+        owner_id=None,
+        in_date=None,
+    ):
+        res = super()._update_available_quantity(
+            product_id,
+            location_id,
+            quantity=quantity,
+            reserved_quantity=reserved_quantity,
+            lot_id=lot_id,
+            package_id=package_id,
+            owner_id=owner_id,
+            in_date=in_date,
+        )
+        if (
+            lot_id
+            and quantity
+            and quantity > 0
+            and product_id.tracking == "serial"
+            and location_id.usage == "internal"
+        ):
+            self._serial_queue_one_place(lot_id)
+        return res
+
+    # ------------------------------------------------ one place per serial
+
+    def _serial_check_one_place_at_commit(self):
+        """Queue, for the check before commit, the serials these quants put on
+        hand in an internal location."""
+        lots = self.filtered(
+            lambda q: (
+                q.lot_id
+                and q.quantity > 0
+                and q.product_id.tracking == "serial"
+                and q.location_id.usage == "internal"
+            )
+        ).lot_id
+        if lots:
+            self._serial_queue_one_place(lots)
+
+    @api.model
+    def _serial_queue_one_place(self, lots):
+        """Check ``lots`` just before the transaction commits: within it, a
+        serial may leave its old place after it enters the new one. Serials
+        whose check a savepoint put off are checked again with them."""
+        data = self.env.cr.precommit.data
+        if ONE_PLACE_KEY not in data:
+            data[ONE_PLACE_KEY] = set()
+            self.env.cr.precommit.add(self.sudo().browse()._serial_check_one_place)
+        data[ONE_PLACE_KEY].update(lots.ids)
+        data[ONE_PLACE_KEY].update(self.env.cr.cache.pop(ONE_PLACE_KEY, ()))
+
+    @api.model
+    def _serial_check_one_place(self):
+        """Precommit: a serial on hand in two internal places is refused with
+        a translated message naming it and its places (the database trigger
+        ``stock_quant_serial_one_place`` stays as a backstop); nothing is
+        written."""
+        lot_ids = self.env.cr.precommit.data.pop(ONE_PLACE_KEY, set())
+        if not lot_ids:
+            return
+        domain = [
+            ("lot_id", "in", list(lot_ids)),
+            ("quantity", ">", 0),
+            ("location_id.usage", "=", "internal"),
+            ("product_id.tracking", "=", "serial"),
+        ]
+        # as the trigger: more than one quant on hand (two packages of one
+        # location are two places too)
+        lots = [
+            lot
+            for lot, count in self._read_group(domain, ["lot_id"], ["__count"])
+            if count > 1
+        ]
+        doubles = []
+        for lot in lots[:20]:
+            quants = self.search(
+                [("lot_id", "=", lot.id)] + domain[1:], order="location_id, id"
+            )
+            doubles.append(
+                (
+                    lot,
+                    [
+                        quant.location_id.complete_name
+                        + (f" ({quant.package_id.name})" if quant.package_id else "")
+                        for quant in quants
+                    ],
+                )
+            )
+        if doubles and _in_savepoint_flush():
+            # A savepoint flushes (and runs this) in the middle of the
+            # transaction: the serial may still leave its old place. Checked
+            # again by the next quant change, a move or adjustment done, or
+            # the database trigger at commit.
+            self.env.cr.cache.setdefault(ONE_PLACE_KEY, set()).update(lot_ids)
+            return
+        if doubles:
+            raise UserError(
+                self.env._(
+                    "A serial cannot be on hand in two places at once:\n"
+                    "%(lines)s\n"
+                    "Move it from one place to the other with a transfer, or "
+                    "count it only where it is.",
+                    lines="\n".join(
+                        self.env._(
+                            "%(serial)s (%(product)s) would be in %(places)s",
+                            serial=lot.name,
+                            product=lot.product_id.display_name,
+                            places=self.env._(" and ").join(places),
+                        )
+                        for lot, places in doubles
+                    ),
+                )
+            )
 
     @api.model
     def _update_reserved_quantity(
@@ -152,14 +302,19 @@ class StockQuant(models.Model):
         return not any("create" in vars(cls) for cls in between)
 
     def _apply_inventory(self):
-        if not self.env.context.get("serial_intake_allowed"):
+        if not markers.get(self.env, markers.INTAKE_ALLOWED):
             self._serial_check_strict_intake()
-        return super()._apply_inventory()
+        res = super()._apply_inventory()
+        # the adjustment is done: its serials are checked before commit
+        self._serial_queue_one_place(self.lot_id)
+        return res
 
     def _serial_check_strict_intake(self):
         """An inventory adjustment that adds serial-tracked units is refused in
-        a company with strict serialized intake (the count sheet import and a
-        manager's correction pass ``serial_intake_allowed``)."""
+        a company with strict serialized intake. The count sheet import and a
+        manager's correction, which check the new serials themselves, apply
+        their adjustment under the marker ``INTAKE_ALLOWED`` (set by their own
+        method: no client can send it, unlike a context key)."""
         adding = self.filtered(
             lambda q: (
                 q.product_id.tracking == "serial"

@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from ..tools import singleton
+
 
 class StockScrap(models.Model):
     _inherit = "stock.scrap"
@@ -45,6 +47,7 @@ class StockScrap(models.Model):
             scrap.write({"lot_id": lot.id, "new_serial_name": False})
 
     def action_validate(self):
+        singleton.ensure_one(self)
         self._serial_create_new_lot()
         return super().action_validate()
 

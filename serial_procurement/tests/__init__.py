@@ -36,3 +36,7 @@ from . import test_credit_notes
 from . import test_count_sheet_scale
 from . import test_hostile_rpc
 from . import test_uninstall
+from . import test_hostile_guards
+from . import test_core_regressions
+from . import test_rules_switch
+from . import test_ticket_owns_estimate

@@ -22,7 +22,11 @@ class SerialProcurementCase(TransactionCase):
         super().setUpClass()
         cls.company = cls.env.company
         cls.company.write(
-            {"serial_deposit_enabled": True, "serial_block_direct_invoice": True}
+            {
+                "serial_deposit_enabled": True,
+                "serial_block_direct_invoice": True,
+                "serial_rules_enabled": True,
+            }
         )
         cls.warehouse = cls.env["stock.warehouse"].search(
             [("company_id", "=", cls.company.id)], limit=1
@@ -172,6 +176,7 @@ class SerialLifecycleCommon(TransactionCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.company = cls.env.company
+        cls.company.serial_rules_enabled = True
         cls.warehouse = cls.env["stock.warehouse"].search(
             [("company_id", "=", cls.company.id)], limit=1
         )

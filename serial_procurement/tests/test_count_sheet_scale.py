@@ -185,16 +185,19 @@ class TestCountSheetScale(SerialLifecycleCommon):
     def test_exact_serial_names_are_indexed(self):
         """Core indexes serial names for partial matches only (trigram); the
         addon adds a plain index so that a list of exact serials is found
-        without reading the whole table."""
+        without reading the whole table. The index definition is tested, not
+        the plan: on a small table the planner may answer ``=`` with core's
+        trigram index (pg_trgm does since PostgreSQL 14), a choice of the
+        planner, not of the addon."""
         self.env.cr.execute(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = %s",
+            """SELECT i.indexdef, x.indisvalid, x.indisready
+                 FROM pg_indexes i
+                 JOIN pg_class c ON c.relname = i.indexname
+                 JOIN pg_index x ON x.indexrelid = c.oid
+                WHERE i.indexname = %s AND i.tablename = 'stock_lot'""",
             ["stock_lot_serial_procurement_name_idx"],
         )
-        (definition,) = self.env.cr.fetchone()
+        definition, valid, ready = self.env.cr.fetchone()
         self.assertIn("USING btree (name)", definition)
-        self.env.cr.execute("SET LOCAL enable_seqscan = off")
-        self.env.cr.execute(
-            "EXPLAIN SELECT id FROM stock_lot WHERE name IN %s", [("A-1", "A-2")]
-        )
-        plan = "\n".join(row[0] for row in self.env.cr.fetchall())
-        self.assertIn("stock_lot_serial_procurement_name_idx", plan)
+        self.assertNotIn(" WHERE ", definition, "every serial name is indexed")
+        self.assertTrue(valid and ready, "the index is usable by the planner")

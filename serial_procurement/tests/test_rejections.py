@@ -202,10 +202,9 @@ class TestRejections(SerialProcurementCase):
         self.assertNothingWritten(before)
 
     def test_receipt_existing_serial(self):
-        self.env["stock.lot"].create(
-            {"name": "EXIST-1", "product_id": self.firewall.id}
-        )
         _ticket, picking = self._receipt()
+        # on hand: refused (a serial on record only is received again, #19)
+        self._put_in_stock(self.firewall, ["EXIST-1"])
         with self.assertRaisesRegex(UserError, "EXIST-1"):
             self._entry(picking, "EXIST-1, NEW-2")
         self.assertFalse(self._lines_with_serial(picking))
@@ -215,6 +214,16 @@ class TestRejections(SerialProcurementCase):
         with self.assertRaisesRegex(UserError, "already exist"):
             self._validate(picking)
         self.assertNothingWritten(before)
+
+    def test_receipt_serial_on_record_only_is_received_again(self):
+        lot = self.env["stock.lot"].create(
+            {"name": "EXIST-2", "product_id": self.firewall.id}
+        )
+        ticket, picking = self._receipt(qty=1)
+        self._entry(picking, "EXIST-2")
+        self._validate(picking)
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(ticket.lot_ids, lot, "its own record, on the ticket")
 
     def test_receipt_same_serial_other_product_is_fine(self):
         self.env["stock.lot"].create({"name": "SHARED-1", "product_id": self.switch.id})

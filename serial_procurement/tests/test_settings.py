@@ -10,7 +10,8 @@ class TestSettingsAndFlags(SerialProcurementCase):
     def test_company_defaults(self):
         company = self.env["res.company"].create({"name": "Fresh MSP"})
         self.assertFalse(company.serial_deposit_enabled, "deposits are off by default")
-        self.assertTrue(company.serial_block_direct_invoice)
+        self.assertFalse(company.serial_rules_enabled, "rules are off by default")
+        self.assertFalse(company.serial_block_direct_invoice)
 
     def test_settings_screen_writes_the_company(self):
         settings = self.env["res.config.settings"].create(

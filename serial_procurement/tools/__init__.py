@@ -6,3 +6,5 @@ from . import spreadsheet
 from . import input_checks
 from . import table_statistics
 from . import sheet_reader
+from . import markers
+from . import singleton

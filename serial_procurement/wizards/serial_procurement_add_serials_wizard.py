@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import singleton
+
 
 class SerialProcurementAddSerialsWizard(models.TransientModel):
     """Opening stock by serial: paste or scan serials, choose a location, and the
@@ -84,7 +86,7 @@ class SerialProcurementAddSerialsWizard(models.TransientModel):
         return names, qty
 
     def action_add(self):
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         names, qty = self._parse()
         company = self.location_id.company_id or self.env.company
         lots = self.env["stock.lot"].create(

@@ -3,6 +3,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import singleton
+
 
 class SerialProcurementAllocateStockWizard(models.TransientModel):
     _name = "serial.procurement.allocate.stock.wizard"
@@ -50,7 +52,7 @@ class SerialProcurementAllocateStockWizard(models.TransientModel):
 
     def action_apply(self):
         """Allocate the chosen serials to the estimate line."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         if not self.lot_ids:
             raise UserError(_("Choose at least one serial on hand."))
         self.lot_ids._serial_allocate_from_stock(self.sale_line_id)
@@ -58,6 +60,6 @@ class SerialProcurementAllocateStockWizard(models.TransientModel):
 
     def action_first_available(self):
         """Allocate the first free serials on hand to every short line."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         self.ticket_id.action_allocate_first_available()
         return {"type": "ir.actions.act_window_close"}

@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import markers, singleton
+
 
 class SerialProcurementCorrectSerialWizard(models.TransientModel):
     """Write off a wrongly entered serial and receive the right one in one step,
@@ -101,7 +103,7 @@ class SerialProcurementCorrectSerialWizard(models.TransientModel):
         return new_name, sum(quant.mapped("quantity"))
 
     def action_correct(self):
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         new_name, qty = self._check_correction()
         wrong = self.lot_id
         origin = {
@@ -131,7 +133,7 @@ class SerialProcurementCorrectSerialWizard(models.TransientModel):
         # A manager's correction is allowed under strict serialized intake.
         quant = (
             self.env["stock.quant"]
-            .with_context(inventory_mode=True, serial_intake_allowed=True)
+            .with_context(inventory_mode=True)
             .create(
                 {
                     "product_id": self.product_id.id,
@@ -141,7 +143,8 @@ class SerialProcurementCorrectSerialWizard(models.TransientModel):
                 }
             )
         )
-        quant._apply_inventory()
+        with markers.marked(self.env, markers.INTAKE_ALLOWED):
+            quant._apply_inventory()
         right._serial_reserve_on_deliveries()
         wrong.message_post(
             body=self.env._(

@@ -6,7 +6,7 @@ import io
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..tools import spreadsheet, table_statistics
+from ..tools import markers, singleton, spreadsheet, table_statistics
 from .serial_procurement_count_sheet_check import HEADER, counted_not_zero
 
 # Rows applied per slice: flushed and the cache cleared between slices, so the
@@ -71,7 +71,7 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
         ]
 
     def action_export(self):
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         rows = self._export_rows()
         if self.file_format == "csv":
             buffer = io.StringIO()
@@ -153,9 +153,8 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
         product and location with a line per serial, the quants of the serials
         new to the database created in one batch (``serial_new_lot_ids``)."""
         new_lots = self._create_missing_lots(parsed)
-        # Strict serialized intake lets the import count existing serials in.
         Quant = self.env["stock.quant"].with_context(
-            inventory_mode=True, serial_intake_allowed=True, **BULK_CONTEXT
+            inventory_mode=True, **BULK_CONTEXT
         )
         rows = [
             (product, location, lot or new_lots.get((serial, product.id), lot), qty)
@@ -188,7 +187,10 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
             Quant.browse(ids).write({"inventory_quantity": qty})
         quants = Quant.browse([qid for ids in by_qty.values() for qid in ids])
         changed = quants.filtered(lambda q: q.inventory_diff_quantity)
-        changed._apply_inventory()
+        # Strict serialized intake lets the import count existing serials in
+        # (its rows were checked: no new serial under strict intake).
+        with markers.marked(self.env, markers.INTAKE_ALLOWED):
+            changed._apply_inventory()
         (quants - changed).write({"inventory_quantity_set": False})
         changed.inventory_quantity_set = False
         if new_moves:
@@ -239,7 +241,7 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
 
     def action_check(self):
         """Check the whole sheet without writing anything; return its row count."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         return len(self._validate_rows(self._read_rows()))
 
     def _sorted_rows(self):
@@ -253,7 +255,7 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
         the order of ``_sorted_rows``), slice by slice. The unit of work of a
         background job, which is given its rows and reads no file. Returns the
         number of rows applied."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         parsed = self._validate_rows(rows) if rows else []
         return self._apply_parsed_rows(parsed)
 
@@ -328,14 +330,14 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
         """Check and apply rows ``offset`` to ``offset + limit`` of the sheet,
         after ``action_check`` of the whole sheet. Returns the number of rows
         applied; 0 when ``offset`` is past the end."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         return self.import_count_rows(self._sorted_rows()[offset : offset + limit])
 
     def action_import(self):
         """Check the whole sheet (nothing is applied when a row is wrong), then
         apply it slice by slice (flushing and clearing the cache between slices
         so each row costs the same). Ends with a notification of what changed."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         rows = self._sorted_rows()
         parsed = self._validate_rows(rows) if rows else []
         summary = self._count_summary(parsed)

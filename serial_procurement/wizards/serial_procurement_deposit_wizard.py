@@ -8,7 +8,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import formatLang
 
-from ..tools import billing
+from ..tools import billing, singleton
 
 
 class SerialProcurementDepositWizard(models.TransientModel):
@@ -214,7 +214,8 @@ class SerialProcurementDepositWizard(models.TransientModel):
                 "fixed_amount": value if self.amount_type == "fixed" else 0.0,
             }
         )
-        return advance._create_invoices(order)
+        with order._serial_invoicing_through_ticket():
+            return advance._create_invoices(order)
 
     def _check_payment(self):
         """The payment journal belongs to the ticket's company and takes payments;
@@ -274,7 +275,7 @@ class SerialProcurementDepositWizard(models.TransientModel):
     def action_confirm(self):
         """Create and post the deposit invoice; register its payment when it
         was received now (``register_payment``), else leave the invoice open."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         # Rights checked here, where the invoice is posted, not on the button.
         poster = self.ticket_id._serial_billing_env()
         value = self._check_deposit_value()

@@ -3,7 +3,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import serial_parser
+from ..tools import serial_parser, singleton
 
 
 class SerialProcurementSerialEntryWizard(models.TransientModel):
@@ -109,8 +109,9 @@ class SerialProcurementSerialEntryWizard(models.TransientModel):
         )
 
     def _serial_known_clashes(self, serials):
-        """The serials already on this receipt or already known for the product
-        (their case variants too when the company ignores case: "usw24-0003" is
+        """The serials already on this receipt or already on hand for the
+        product (a serial known but on hand nowhere is received again); their
+        case variants too when the company ignores case ("usw24-0003" is
         USW24-0003), each as typed and, when it differs, as known."""
         move = self.move_id
         ignore_case = move.company_id.serial_case_insensitive
@@ -128,6 +129,7 @@ class SerialProcurementSerialEntryWizard(models.TransientModel):
         for name in (
             self.env["stock.lot"]
             ._serial_find(move.product_id, serials, move.company_id)
+            ._serial_on_hand_internal()
             .mapped("name")
         ):
             known[key(name)] = name
@@ -153,7 +155,7 @@ class SerialProcurementSerialEntryWizard(models.TransientModel):
 
     def action_apply(self):
         """Add one receipt line per serial, building on core's serial import."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         move = self.move_id
         if move.state in ("done", "cancel"):
             raise UserError(_("This receipt line is already done or cancelled."))

@@ -3,6 +3,8 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import singleton
+
 
 class SerialProcurementTicketMaterialWizard(models.TransientModel):
     """Take serialized stock out to a ticket's customer without a sale (work
@@ -152,7 +154,7 @@ class SerialProcurementTicketMaterialWizard(models.TransientModel):
 
     def action_confirm(self):
         """Deliver the chosen serials to the ticket's customer, validated."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         self._check_request()
         self._check_on_hand()
         picking = self.env["stock.picking"].create(self._prepare_picking_vals())

@@ -48,8 +48,9 @@ class MrpProduction(models.Model):
 
     def _serial_check_component_serials(self, full=True):
         """Refuse to start (or produce) an order whose serial-tracked
-        components do not all have their exact serial."""
-        for production in self:
+        components do not all have their exact serial, in a company that
+        enforces the serialized procurement rules."""
+        for production in self.filtered("company_id.serial_rules_enabled"):
             missing = production._serial_component_units_missing(full=full)
             if not missing:
                 continue
@@ -74,7 +75,12 @@ class MrpProduction(models.Model):
         return super().action_start()
 
     def _button_mark_done_sanity_checks(self):
-        self._serial_check_component_serials(full=False)
+        # An order without a quantity being produced that core sends to batch
+        # production (``pre_button_mark_done``) is checked there, once its
+        # component serials are entered.
+        self.filtered(
+            lambda p: p.qty_producing or p._auto_production_checks()
+        )._serial_check_component_serials(full=False)
         return super()._button_mark_done_sanity_checks()
 
     # ------------------------------------------------------------------
@@ -83,12 +89,18 @@ class MrpProduction(models.Model):
 
     def action_mass_produce(self):
         """Serial-tracked finished products get the paste/scan entry of
-        serial_procurement instead of core's batch production text."""
+        serial_procurement instead of core's batch production text, once their
+        component serials are picked; while some are missing (and the rules
+        require them), core's batch production collects them, one line per
+        unit produced."""
         self.ensure_one()
-        if self.product_tracking == "serial" and self.state in (
-            "confirmed",
-            "progress",
-            "to_close",
+        if (
+            self.product_tracking == "serial"
+            and self.state in ("confirmed", "progress", "to_close")
+            and not (
+                self.company_id.serial_rules_enabled
+                and self._serial_component_units_missing()
+            )
         ):
             return self.action_open_produce_serials()
         return super().action_mass_produce()

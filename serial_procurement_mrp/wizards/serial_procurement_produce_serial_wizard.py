@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.serial_procurement.tools import serial_parser
+from odoo.addons.serial_procurement.tools import serial_parser, singleton
 
 
 class SerialProcurementProduceSerialWizard(models.TransientModel):
@@ -97,13 +97,13 @@ class SerialProcurementProduceSerialWizard(models.TransientModel):
 
     def action_apply(self):
         """Give each unit its serial (one order per unit); mark done later."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         productions = self._produce()
         return self._open(productions)
 
     def action_apply_done(self):
         """Give each unit its serial and mark the orders done."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         productions = self._produce()
         res = productions.with_context(from_wizard=True).button_mark_done()
         return res if isinstance(res, dict) else self._open(productions)

@@ -51,10 +51,9 @@ class TestBackgroundReceipt(SerialProcurementCase):
         _ticket, picking = self._picking()
         with trap_jobs() as trap:
             picking.button_validate()
-            # Meanwhile the serial BG-2 is created elsewhere: the job refuses.
-            self.env["stock.lot"].create(
-                {"name": "BG-2", "product_id": self.firewall.id}
-            )
+            # Meanwhile the serial BG-2 is put on hand elsewhere: the job
+            # refuses (a serial on record only would be received again, #19).
+            self._put_in_stock(self.firewall, ["BG-2"])
             trap.perform_enqueued_jobs()
         self.assertEqual(picking.state, "assigned")
         self.assertEqual(picking.serial_job_outcome, "failed")
@@ -64,13 +63,15 @@ class TestBackgroundReceipt(SerialProcurementCase):
         )
         self.assertFalse(picking.move_line_ids.lot_id, "no serial created")
         self.assertFalse(
-            self.env["stock.quant"].search([("product_id", "=", self.firewall.id)])
+            self.env["stock.quant"].search(
+                [("product_id", "=", self.firewall.id), ("lot_id.name", "!=", "BG-2")]
+            )
         )
         self.assertIn("failed", picking.message_ids[0].body)
 
     def test_wrong_serial_is_refused_before_queueing(self):
         _ticket, picking = self._picking()
-        self.env["stock.lot"].create({"name": "BG-3", "product_id": self.firewall.id})
+        self._put_in_stock(self.firewall, ["BG-3"])
         with trap_jobs() as trap, self.assertRaisesRegex(Exception, "BG-3"):
             picking.button_validate()
         trap.assert_jobs_count(0)

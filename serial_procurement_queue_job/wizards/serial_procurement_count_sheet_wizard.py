@@ -3,6 +3,7 @@
 from odoo import _, api, models
 
 from odoo.addons.queue_job.delay import chain
+from odoo.addons.serial_procurement.tools import singleton
 from odoo.addons.serial_procurement.wizards import (
     serial_procurement_count_sheet_wizard as core_wizard,
 )
@@ -19,7 +20,7 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
     def action_import(self):
         """Above the company's row threshold, the sheet is checked now (a wrong
         row is refused at once) and applied by a background job."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         threshold = self.env.company.serial_job_count_sheet_rows
         if self.env.context.get(IN_JOB) or not threshold:
             return super().action_import()

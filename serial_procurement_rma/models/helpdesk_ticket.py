@@ -3,6 +3,8 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.serial_procurement.tools import singleton
+
 
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
@@ -22,7 +24,7 @@ class HelpdeskTicket(models.Model):
         """One confirmed customer RMA (OCA rma, operation Replace) per serviced
         serial still at the customer and not on an RMA of this ticket yet; its
         receipt expects that exact serial."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         on_rma = self.rma_ids.filtered(lambda r: r.state != "cancelled").lot_id
         lots = self.service_lot_ids.filtered("serial_at_customer") - on_rma
         if not lots:
@@ -72,7 +74,7 @@ class HelpdeskTicket(models.Model):
         return line.move_id.with_env(self.env)
 
     def action_view_rmas(self):
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         action = self.env["ir.actions.actions"]._for_xml_id("rma.rma_action")
         action.update(
             domain=[("ticket_id", "=", self.id)],

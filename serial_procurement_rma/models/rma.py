@@ -3,6 +3,10 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.serial_procurement.tools import markers, singleton
+
+from ..wizards.stock_return_picking import RETURN_LOCATION
+
 
 class Rma(models.Model):
     _inherit = "rma"
@@ -106,7 +110,7 @@ class Rma(models.Model):
         """Return the received serial to the vendor it came from: a return of
         the vendor's receipt (core stock.return.picking), from where the unit
         is now."""
-        self.ensure_one()
+        singleton.ensure_one(self)
         self._serial_check_can_return_to_vendor()
         receipt_move = self._serial_vendor_receipt_move()
         quant = self._serial_internal_quant()
@@ -120,9 +124,8 @@ class Rma(models.Model):
         for line in wizard.product_return_moves:
             mine = line.move_id == receipt_move and line.lot_id == self.lot_id
             line.quantity = 1.0 if mine else 0.0
-        picking = wizard.with_context(
-            serial_return_location_id=quant.location_id.id
-        )._create_return()
+        with markers.marked(self.env, RETURN_LOCATION, quant.location_id.id):
+            picking = wizard._create_return()
         picking.origin = f"{self.name} ({picking.origin})"
         self.vendor_return_picking_id = picking
         self.message_post(
@@ -180,7 +183,7 @@ class Rma(models.Model):
     # ------------------------------------------------------------------
 
     def action_serial_replace(self):
-        self.ensure_one()
+        singleton.ensure_one(self)
         self._ensure_can_be_replaced()
         return {
             "type": "ir.actions.act_window",

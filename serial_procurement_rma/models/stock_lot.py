@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from odoo.addons.serial_procurement.tools import singleton
+
 
 class StockLot(models.Model):
     _inherit = "stock.lot"
@@ -31,6 +33,12 @@ class StockLot(models.Model):
         readonly=True,
     )
 
+    @api.model
+    def _serial_guarded_fields(self):
+        """The serial a replacement replaces carries its warranty end: written
+        by the replacement wizard or a Serial Procurement Manager only."""
+        return (*super()._serial_guarded_fields(), "replaced_lot_id")
+
     def _compute_serial_rma_count(self):
         for lot in self:
             lot.serial_rma_count = len(lot.serial_rma_ids)
@@ -53,7 +61,7 @@ class StockLot(models.Model):
         return res
 
     def action_view_serial_rmas(self):
-        self.ensure_one()
+        singleton.ensure_one(self)
         action = self.env["ir.actions.actions"]._for_xml_id("rma.rma_action")
         action.update(domain=[("lot_id", "=", self.id)], context={"create": False})
         return action

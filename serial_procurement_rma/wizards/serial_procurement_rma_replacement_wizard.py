@@ -3,6 +3,8 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.serial_procurement.tools import singleton
+
 # RMA states in which a replacement serial is still promised to the customer
 OPEN_REPLACEMENT_STATES = ("confirmed", "received", "waiting_replacement", "replaced")
 
@@ -43,7 +45,7 @@ class SerialProcurementRmaReplacementWizard(models.TransientModel):
     def action_confirm(self):
         """Check the replacement serial, receive it when new, then deliver it
         to the customer through the RMA (OCA rma, restricted to that serial)."""
-        self._serial_ensure_one()
+        singleton.ensure_one(self)
         rma = self.rma_id
         rma._ensure_can_be_replaced()
         lot = self._serial_replacement_lot()
@@ -59,7 +61,7 @@ class SerialProcurementRmaReplacementWizard(models.TransientModel):
             lot.product_id.uom_id,
         )
         rma.replacement_lot_id = lot
-        lot.replaced_lot_id = rma.lot_id
+        lot._serial_flow_write({"replaced_lot_id": rma.lot_id.id})
         # The deliveries the new serial was taken back from look for other
         # units again (the serial is now reserved for the RMA's delivery).
         waiting._action_assign()

@@ -26,4 +26,9 @@
         "views/stock_lot_views.xml",
         "wizards/serial_procurement_rma_replacement_wizard_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "serial_procurement_rma/static/tests/tours/*.js",
+        ],
+    },
 }

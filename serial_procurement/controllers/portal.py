@@ -90,6 +90,10 @@ class SerialDevicesPortal(CustomerPortal):
             lot_sudo = self._document_check_access("stock.lot", lot_id)
         except (AccessError, MissingError):
             return request.redirect("/my/devices")
+        if not lot_sudo.serial_at_customer:
+            # a device returned to us: a problem is reported on the devices the
+            # customer still has
+            return request.redirect("/my/devices")
         if request.httprequest.method == "POST" and kw.get("description"):
             ticket = self._serial_create_service_ticket(lot_sudo, kw)
             return request.redirect(f"/my/devices?ticket_created={ticket.id}")

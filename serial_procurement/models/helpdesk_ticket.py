@@ -73,7 +73,8 @@ class HelpdeskTicket(models.Model):
         string="Deposits",
         compute="_compute_invoice_ids",
         currency_field="currency_id",
-        help="Total of the posted deposit invoices of this ticket.",
+        help="Total of the posted deposit invoices of this ticket, less their "
+        "credit notes.",
     )
     charge_line_ids = fields.Many2many(
         comodel_name="sale.order.line",
@@ -725,10 +726,14 @@ class HelpdeskTicket(models.Model):
         order = self.sale_order_id
         if not order or order.state != "sale":
             return "none"
+        # The deposit comes first, before anything is sourced: once serials are
+        # allocated or bought without one, the next step is the one still to do.
         if (
             self.serial_deposit_enabled
             and not self.deposit_invoice_ids
             and self.billing_status == "to_invoice"
+            and not self.lot_ids
+            and not self.purchase_order_ids
         ):
             return "deposit"
         if to_source > 0:
@@ -799,8 +804,12 @@ class HelpdeskTicket(models.Model):
             ticket.invoice_ids = invoices
             ticket.invoice_count = len(invoices)
             ticket.deposit_invoice_ids = deposits
+            # a credit note of a deposit (a refund) is taken off, not added
             ticket.deposit_amount = sum(
-                deposits.filtered(lambda m: m.state == "posted").mapped("amount_total")
+                -move.amount_total
+                if move.move_type == "out_refund"
+                else move.amount_total
+                for move in deposits.filtered(lambda m: m.state == "posted")
             )
 
     @api.depends(
@@ -886,27 +895,52 @@ class HelpdeskTicket(models.Model):
             action.update(res_id=orders.id, view_mode="form", views=[(False, "form")])
         return action
 
-    def action_view_receipts(self):
-        singleton.ensure_one(self)
+    def _serial_open_pickings(self, pickings):
+        """The transfers ``pickings``: their form when there is one, else a list."""
         action = self.env["ir.actions.actions"]._for_xml_id(
             "stock.action_picking_tree_all"
         )
-        action["domain"] = [("id", "in", self.receipt_ids.ids)]
+        action["domain"] = [("id", "in", pickings.ids)]
         action["context"] = {"create": False}
+        if len(pickings) == 1:
+            action.update(res_id=pickings.id, view_mode="form", views=[(False, "form")])
         return action
+
+    def action_view_receipts(self):
+        singleton.ensure_one(self)
+        return self._serial_open_pickings(self.receipt_ids)
 
     def action_view_deliveries(self):
         singleton.ensure_one(self)
-        action = self.env["ir.actions.actions"]._for_xml_id(
-            "stock.action_picking_tree_all"
+        return self._serial_open_pickings(self.delivery_ids)
+
+    def action_serial_open_purchases_to_confirm(self):
+        """The header button of the step Confirm the Purchase Orders."""
+        singleton.ensure_one(self)
+        drafts = self.purchase_order_ids.filtered(
+            lambda o: o.state in ("draft", "sent")
         )
-        action["domain"] = [("id", "in", self.delivery_ids.ids)]
-        action["context"] = {"create": False}
-        if len(self.delivery_ids) == 1:
-            action.update(
-                res_id=self.delivery_ids.id, view_mode="form", views=[(False, "form")]
+        return self.action_view_purchase_orders(drafts or self.purchase_order_ids)
+
+    def action_serial_receive(self):
+        """The header button of the step Receive the Serials: the receipts
+        still to validate."""
+        singleton.ensure_one(self)
+        open_receipts = self.receipt_ids.filtered(
+            lambda p: p.state not in ("done", "cancel")
+        )
+        return self._serial_open_pickings(open_receipts or self.receipt_ids)
+
+    def action_serial_deliver(self):
+        """The header button of the step Deliver: the deliveries still to do."""
+        singleton.ensure_one(self)
+        open_deliveries = self.delivery_ids.filtered(
+            lambda p: (
+                p.state not in ("done", "cancel")
+                and p.location_dest_id.usage == "customer"
             )
-        return action
+        )
+        return self._serial_open_pickings(open_deliveries or self.delivery_ids)
 
     def action_view_serials(self):
         singleton.ensure_one(self)

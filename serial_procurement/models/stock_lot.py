@@ -1133,8 +1133,27 @@ class StockLot(models.Model):
                 )
             )
 
+    # The serials a release can apply to: on a ticket, neither invoiced nor at
+    # the customer (the header button shows only there; the method refuses
+    # the others).
+    serial_releasable = fields.Boolean(
+        string="Can Be Released",
+        compute="_compute_serial_releasable",
+    )
+
+    @api.depends("ticket_id", "customer_invoice_line_id", "serial_at_customer")
+    def _compute_serial_releasable(self):
+        for lot in self:
+            # sudo: whether the serial is invoiced, not what the invoice is
+            lot.serial_releasable = bool(
+                lot.ticket_id
+                and not lot.sudo().customer_invoice_line_id
+                and not lot.serial_at_customer
+            )
+
     def action_release_ticket(self):
-        """Manager only: free serials from their ticket (logged on the ticket)."""
+        """Manager only: free serials from their ticket (logged on the ticket).
+        Refused on a serial invoiced or delivered to the customer."""
         if not self.env.user.has_group(
             "serial_procurement.group_serial_procurement_manager"
         ):
@@ -1153,6 +1172,16 @@ class StockLot(models.Model):
                         "credit note before releasing it.",
                         serial=lot.name,
                         invoice=lot.customer_invoice_line_id.move_id.name,
+                    )
+                )
+            if lot.serial_at_customer:
+                raise UserError(
+                    self.env._(
+                        "Serial %(serial)s is delivered to %(customer)s: it is no "
+                        "longer the ticket's to release. Take it back with a "
+                        "return first.",
+                        serial=lot.name,
+                        customer=lot.delivered_partner_id.display_name,
                     )
                 )
             lot._serial_flow_write({"ticket_id": False, "sale_line_id": False})

@@ -50,13 +50,13 @@ class StockMove(models.Model):
             lines = move.move_line_ids.filtered(lambda ml: ml.lot_id or ml.lot_name)
             count = len({ml.lot_name or ml.lot_id.name for ml in lines})
             progress = _(
-                "serials %(count)s/%(demand)s",
+                "%(count)s/%(demand)s serials",
                 count=count,
                 demand=int(move.product_uom_qty),
             )
             tickets = lines.ticket_id
             if tickets:
-                progress = "%s -> %s" % (
+                progress = "%s → %s" % (
                     progress,
                     ", ".join(t.number or t.display_name for t in tickets),
                 )

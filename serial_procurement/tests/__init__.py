@@ -27,7 +27,9 @@ from . import test_after_sale_portal
 from . import test_fulfilment
 from . import test_cockpit
 from . import test_screens
+from . import test_screens_trust
 from . import test_tour_cockpit
+from . import test_tour_screens
 from . import test_serial_case_key
 from . import test_reserved_paths
 from . import test_credit_notes

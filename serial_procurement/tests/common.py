@@ -4,6 +4,15 @@ from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
 
+def count_sheet_export(wizard):
+    """Export ``wizard``'s count sheet; return the downloaded file's bytes
+    (Export is a download: the wizard's upload field stays empty)."""
+    action = wizard.action_export()
+    assert action["type"] == "ir.actions.act_url", action
+    attachment_id = int(action["url"].split("/web/content/")[1].split("?")[0])
+    return wizard.env["ir.attachment"].browse(attachment_id).raw
+
+
 class SerialProcurementCase(TransactionCase):
     """Shared fixtures: a company with deposits on, a customer, two vendors,
     two serial-tracked products with vendor prices and no taxes."""
@@ -102,6 +111,7 @@ class SerialProcurementCase(TransactionCase):
                 "ticket_id": ticket.id,
                 "amount_type": amount_type,
                 "amount": amount,
+                "register_payment": bool(journal),
                 "journal_id": journal.id if journal else False,
             }
         )

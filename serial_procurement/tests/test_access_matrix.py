@@ -59,6 +59,7 @@ class TestAccessMatrix(SerialProcurementCase):
                     "ticket_id": ticket.id,
                     "amount_type": "fixed",
                     "amount": 100.0,
+                    "register_payment": True,
                     "journal_id": self.bank_journal.id,
                 }
             )

@@ -104,3 +104,28 @@ class TestMyDevicesPortal(HttpCase, SerialAfterSaleCommon):
         self.assertEqual(
             tickets.search([("service_lot_ids", "in", self.mine.ids)]), ticket
         )
+
+    def test_no_problem_report_on_a_returned_device(self):
+        """Issue #21 item 8: Report a Problem only on devices still with the
+        customer; a returned device says so in its own column."""
+        returned = self._receive_serials(["TOUR-DEV-RET"])
+        self._deliver_serials(returned, self.customer)
+        self._move_serials(
+            self.warehouse.in_type_id,
+            self.customers,
+            self.stock,
+            self.customer,
+            lots=returned,
+        )
+        self.assertFalse(returned.serial_at_customer)
+        self.assertEqual(returned.delivered_partner_id, self.customer)
+        count = self.env["helpdesk.ticket"].search_count([])
+        self.authenticate("sp_portal_a", "sp_portal_a")
+        page = self.url_open("/my/devices")
+        self.assertIn("TOUR-DEV-RET", page.text)
+        self.assertIn("Returned", page.text)
+        self.assertIn(f"/my/devices/{self.mine.id}/ticket", page.text)
+        self.assertNotIn(f"/my/devices/{returned.id}/ticket", page.text)
+        form = self.url_open(f"/my/devices/{returned.id}/ticket")
+        self.assertTrue(form.url.endswith("/my/devices"))
+        self.assertEqual(self.env["helpdesk.ticket"].search_count([]), count)

@@ -173,3 +173,79 @@ class TestTicketCockpit(SerialProcurementCase):
         self.assertIn(receipt.name, self._bodies(ticket))
         self.assertIn(ticket.number, self._bodies(receipt))
         self.assertIn("CK-2", self._bodies(receipt))
+
+    # -- issue #21 items 4 and 5: the next step is the primary button -------
+
+    def _header_primary(self, arch, step):
+        """The header buttons shown as primary at ``step``."""
+        return [
+            button.get("name")
+            for button in arch.xpath("//header/button")
+            if "btn-primary" in (button.get("class") or "")
+            and f"serial_next_step != '{step}'" in (button.get("invisible") or "")
+        ]
+
+    def test_11_every_step_has_one_primary_header_button(self):
+        from ..models.helpdesk_ticket import NEXT_STEPS
+
+        arch = etree.fromstring(
+            self.env["helpdesk.ticket"].get_view(view_type="form")["arch"]
+        )
+        expected = {
+            "deposit": "action_take_deposit",
+            "allocate": "action_allocate_from_stock",
+            "purchase": "action_create_purchase_orders",
+            "confirm_purchase": "action_serial_open_purchases_to_confirm",
+            "receive": "action_serial_receive",
+            "invoice": "action_make_invoice",
+            "deliver": "action_serial_deliver",
+        }
+        steps = {step for step, _label in NEXT_STEPS} - {"none", "done"}
+        self.assertEqual(steps, set(expected))
+        for step, name in expected.items():
+            with self.subTest(step=step):
+                self.assertEqual(self._header_primary(arch, step), [name])
+
+    def test_12_after_allocation_the_deposit_is_no_longer_the_next_step(self):
+        self._put_in_stock(self.firewall, ["NS-1", "NS-2"])
+        ticket = self._create_ticket(self._create_quotation([(self.firewall, 2)]))
+        self.assertEqual(ticket.serial_next_step, "deposit")
+        ticket.action_allocate_first_available()
+        self.assertEqual(len(ticket.lot_ids), 2)
+        self.assertTrue(ticket.serial_can_deposit, "still possible, secondary")
+        self.assertEqual(ticket.serial_next_step, "invoice")
+
+    def test_13_after_the_invoice_the_header_leads_to_the_delivery(self):
+        order, ticket, purchase, receipt = self._run_full_flow()
+        ticket.action_make_invoice()
+        self.assertEqual(ticket.serial_next_step, "deliver")
+        delivery = self._delivery(order)
+        action = ticket.action_serial_deliver()
+        self.assertEqual((action["res_id"], action["view_mode"]), (delivery.id, "form"))
+        # Receipts too open the form when there is one (as core does)
+        self.assertEqual(ticket.receipt_ids, receipt)
+        action = ticket.action_view_receipts()
+        self.assertEqual((action["res_id"], action["view_mode"]), (receipt.id, "form"))
+        self.assertEqual(
+            ticket.action_serial_open_purchases_to_confirm()["res_id"], purchase.id
+        )
+
+    def test_14_confirm_and_receive_steps_open_their_documents(self):
+        ticket = self._create_ticket(self._create_quotation([(self.firewall, 1)]))
+        self._take_deposit(ticket, 100.0)
+        ticket.action_create_purchase_orders()
+        purchase = ticket.purchase_order_ids
+        self.assertEqual(ticket.serial_next_step, "confirm_purchase")
+        action = ticket.action_serial_open_purchases_to_confirm()
+        self.assertEqual((action["res_id"], action["view_mode"]), (purchase.id, "form"))
+        purchase.button_confirm()
+        self.assertEqual(ticket.serial_next_step, "receive")
+        action = ticket.action_serial_receive()
+        self.assertEqual(action["res_id"], purchase.picking_ids.id)
+
+    def test_15_serials_and_deliveries_come_first(self):
+        arch = etree.fromstring(
+            self.env["helpdesk.ticket"].get_view(view_type="form")["arch"]
+        )
+        names = arch.xpath("//div[@name='button_box']/button/@name")
+        self.assertEqual(names[:2], ["action_view_serials", "action_view_deliveries"])

@@ -279,12 +279,16 @@ class TestHostileCatalogue(SerialProcurementCase):
             add(
                 f"deposit payment date / {label}",
                 "payment date must lie",
-                lambda d=date: deposit(journal_id=self.bank_journal.id, payment_date=d),
+                lambda d=date: deposit(
+                    register_payment=True,
+                    journal_id=self.bank_journal.id,
+                    payment_date=d,
+                ),
             )
         add(
             "deposit payment journal / sales journal",
             "bank or cash journal",
-            lambda: deposit(journal_id=self.sale_journal.id),
+            lambda: deposit(register_payment=True, journal_id=self.sale_journal.id),
         )
         add(
             "deposit / user without billing (F1b)",

@@ -4,7 +4,7 @@ import ast
 
 from lxml import etree
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
@@ -34,11 +34,11 @@ class TestScreensThatGuide(SerialProcurementCase):
     def test_01_receipt_line_shows_serials_and_ticket(self):
         _order, ticket, _purchase, receipt = self._ticket_with_receipt()
         move = receipt.move_ids
-        self.assertEqual(move.serial_progress, "serials 0/2")
+        self.assertEqual(move.serial_progress, "0/2 serials")
         self._enter_serials(receipt, self.firewall, "SC-1")
-        self.assertEqual(move.serial_progress, f"serials 1/2 -> {ticket.number}")
+        self.assertEqual(move.serial_progress, f"1/2 serials → {ticket.number}")
         self._enter_serials(receipt, self.firewall, "SC-2")
-        self.assertEqual(move.serial_progress, f"serials 2/2 -> {ticket.number}")
+        self.assertEqual(move.serial_progress, f"2/2 serials → {ticket.number}")
 
     def test_02_entering_serials_keeps_the_receipt_ready(self):
         _order, _ticket, _purchase, receipt = self._ticket_with_receipt()
@@ -60,7 +60,9 @@ class TestScreensThatGuide(SerialProcurementCase):
 
     # -- defect 5: deposit wizard defaults -----------------------------------
 
-    def test_04_deposit_defaults_remaining_balance_and_bank_journal(self):
+    def test_04_deposit_amount_is_chosen_and_payment_said_received(self):
+        """Issue #21 item 2: no amount and no payment unless the user says so;
+        the remaining balance and 50 % are one click away."""
         order = self._create_quotation([(self.firewall, 2)])
         ticket = self._create_ticket(order)
         self._take_deposit(ticket, 1000.0)
@@ -69,23 +71,103 @@ class TestScreensThatGuide(SerialProcurementCase):
                 default_ticket_id=ticket.id
             )
         )
+        self.assertFalse(wizard_form.amount_choice, "nothing chosen for the user")
+        self.assertFalse(wizard_form.amount)
+        self.assertFalse(wizard_form.deposit_error, "asks, does not scold")
+        self.assertFalse(wizard_form.register_payment)
+        self.assertFalse(wizard_form.journal_id)
+        wizard_form.amount_choice = "remaining"
         self.assertAlmostEqual(wizard_form.amount, 1400.0, "the remaining balance")
-        self.assertEqual(wizard_form.journal_id, self.bank_journal)
-        self.assertFalse(wizard_form.deposit_error)
-        wizard_form.amount_type = "percentage"
-        self.assertAlmostEqual(wizard_form.amount, 58.33)
+        self.assertAlmostEqual(wizard_form.deposit_value, 1400.0)
+        wizard_form.amount_choice = "half"
+        self.assertEqual(wizard_form.amount_type, "percentage")
+        self.assertAlmostEqual(wizard_form.deposit_value, 1200.0)
+        self.assertFalse(wizard_form.deposit_error, "1,000 + 1,200 <= 2,400")
+        wizard_form.amount_choice = "other"
         wizard_form.amount_type = "fixed"
-        wizard_form.amount = 0.0
+        self.assertFalse(wizard_form.amount, "typed by the user")
+        self.assertFalse(wizard_form.deposit_error, "not typed yet")
+        wizard_form.amount = -5.0
         self.assertIn("positive", wizard_form.deposit_error, "said before submit")
         wizard_form.amount = 5000.0
         self.assertIn("exceed", wizard_form.deposit_error)
         self.assertIn("2,400.00", wizard_form.deposit_error, "money formatted")
         wizard_form.amount = 1400.0
+        wizard_form.register_payment = True
+        self.assertEqual(wizard_form.journal_id, self.bank_journal)
+        self.assertEqual(wizard_form.payment_date, fields.Date.context_today(ticket))
+        wizard_form.payment_memo = "Cheque 1234"
         wizard = wizard_form.save()
         wizard.action_confirm()
         self.assertAlmostEqual(ticket.deposit_amount, 2400.0)
-        payments = ticket.deposit_invoice_ids.sorted("id")[-1:].payment_state
-        self.assertIn(payments, ("paid", "in_payment"), "paid in the bank journal")
+        deposit = ticket.deposit_invoice_ids.sorted("id")[-1:]
+        self.assertIn(deposit.payment_state, ("paid", "in_payment"), "paid")
+        payment = deposit.matched_payment_ids
+        self.assertEqual(payment.journal_id, self.bank_journal)
+        self.assertEqual(payment.memo, "Cheque 1234")
+
+    def test_04b_deposit_without_payment_is_left_open(self):
+        order = self._create_quotation([(self.firewall, 2)])
+        ticket = self._create_ticket(order)
+        wizard_form = Form(
+            self.env["serial.procurement.deposit.wizard"].with_context(
+                default_ticket_id=ticket.id
+            )
+        )
+        wizard_form.amount_choice = "half"
+        wizard = wizard_form.save()
+        self.assertFalse(wizard.register_payment)
+        wizard.action_confirm()
+        deposit = ticket.deposit_invoice_ids
+        self.assertEqual(deposit.state, "posted")
+        self.assertEqual(deposit.payment_state, "not_paid", "left open")
+        self.assertFalse(deposit.matched_payment_ids)
+        self.assertAlmostEqual(deposit.amount_total, 1200.0)
+        self.assertIn("still to receive", str(ticket.message_ids[:1].body))
+        # no choice and no amount: refused with what to do, nothing written
+        wizard = self.env["serial.procurement.deposit.wizard"].create(
+            {"ticket_id": ticket.id}
+        )
+        with self.assertRaisesRegex(UserError, "choose the remaining balance"):
+            wizard.action_confirm()
+        # payment said received without a journal: refused
+        wizard = self.env["serial.procurement.deposit.wizard"].create(
+            {
+                "ticket_id": ticket.id,
+                "amount_choice": "remaining",
+                "register_payment": True,
+                "journal_id": False,
+            }
+        )
+        with self.assertRaisesRegex(UserError, "journal the payment was received"):
+            wizard.action_confirm()
+        self.assertEqual(ticket.deposit_invoice_ids, deposit)
+
+    def test_04c_refunded_deposit_is_taken_off(self):
+        """#18 item 8: deposits of 200 and 100, a credit note of the first:
+        100 deposited (was 500), and the wizard's figures follow."""
+        order = self._create_quotation([(self.firewall, 2)])
+        ticket = self._create_ticket(order)
+        first = self._take_deposit(ticket, 200.0)
+        self._take_deposit(ticket, 100.0)
+        self.assertAlmostEqual(ticket.deposit_amount, 300.0)
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=first.ids)
+            .create({"journal_id": first.journal_id.id})
+        )
+        reversal.refund_moves()
+        refund = first.reversal_move_ids
+        refund.action_post()
+        self.assertEqual(refund.move_type, "out_refund")
+        self.assertAlmostEqual(ticket.deposit_amount, 100.0)
+        wizard = self.env["serial.procurement.deposit.wizard"].create(
+            {"ticket_id": ticket.id, "amount_choice": "remaining"}
+        )
+        self.assertAlmostEqual(wizard.deposited_amount, 100.0)
+        self.assertAlmostEqual(wizard.remaining_amount, 2300.0)
+        self.assertAlmostEqual(wizard.amount, 2300.0)
+        self.assertFalse(wizard.deposit_error)
 
     def test_05_deposit_error_names_the_settings_block(self):
         self.company.serial_deposit_enabled = False
@@ -119,6 +201,28 @@ class TestScreensThatGuide(SerialProcurementCase):
         )
         again.serials = "A002"
         self.assertIn("Already received or entered: A002", again.serial_warning)
+
+    def test_06b_entry_flags_case_variants_when_the_company_ignores_case(self):
+        """Issue #21 item 9: "usw24-0003 " is USW24-0003 when case is ignored."""
+        _order, _ticket, _purchase, receipt = self._ticket_with_receipt(qty=3)
+        self._enter_serials(receipt, self.firewall, "USW24-0003")
+        self.company.serial_case_insensitive = True
+        entry = Form(
+            self.env["serial.procurement.serial.entry.wizard"].with_context(
+                default_move_id=receipt.move_ids.id
+            )
+        )
+        entry.serials = "usw24-0003 "
+        self.assertIn(
+            "Already received or entered: usw24-0003 (USW24-0003)",
+            entry.serial_warning,
+        )
+        entry.serials = "B-1, b-1"
+        self.assertEqual(entry.serial_count, 1)
+        self.assertIn("Entered twice: B-1, b-1", entry.serial_warning)
+        self.company.serial_case_insensitive = False
+        entry.serials = "usw24-0003"
+        self.assertFalse(entry.serial_warning, "another serial when case counts")
 
     # -- defect 9: history and investigation ---------------------------------
 

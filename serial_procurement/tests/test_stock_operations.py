@@ -8,7 +8,7 @@ import openpyxl
 
 from odoo.exceptions import UserError
 
-from .common import SerialLifecycleCommon
+from .common import SerialLifecycleCommon, count_sheet_export
 
 
 class TestAddSerials(SerialLifecycleCommon):
@@ -159,21 +159,20 @@ class TestCountSheet(SerialLifecycleCommon):
         wizard = self.env["serial.procurement.count.sheet.wizard"].create(
             {"file_format": "csv", "location_id": self.shelf.id}
         )
-        wizard.action_export()
-        rows = list(csv.reader(io.StringIO(base64.b64decode(wizard.data).decode())))
+        content = count_sheet_export(wizard)
+        self.assertFalse(wizard.data, "the upload field stays empty")
+        rows = list(csv.reader(io.StringIO(content.decode())))
         self.assertEqual(
             rows[0], ["Product", "Location", "SerialOrBatch", "Counted Quantity"]
         )
         self.assertIn(["SER-ROUTER", self.shelf.complete_name, "K-1", "1.0"], rows)
         self.assertIn(["CABLE", self.shelf.complete_name, "", "4.0"], rows)
-        self.assertEqual(wizard.filename, "count_sheet.csv")
 
     def test_export_xlsx(self):
         wizard = self.env["serial.procurement.count.sheet.wizard"].create(
             {"file_format": "xlsx", "location_id": self.shelf.id}
         )
-        wizard.action_export()
-        book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(wizard.data)))
+        book = openpyxl.load_workbook(io.BytesIO(count_sheet_export(wizard)))
         rows = [list(r) for r in book.active.iter_rows(values_only=True)]
         self.assertIn(["SER-ROUTER", self.shelf.complete_name, "K-2", 1], rows)
         self.assertEqual(len(rows), 4)
@@ -197,6 +196,34 @@ class TestCountSheet(SerialLifecycleCommon):
         self.assertEqual(self._qty(self.product, self.lots[1]), 1)
         self.assertEqual(self._qty(self.product, new_lot), 1)
         self.assertEqual(self._qty(self.plain_product), 7)
+
+    def test_import_tells_what_changed(self):
+        """Issue #21 item 3: the import ends with a summary the user sees, and
+        closes the dialog."""
+        shelf, stock = self.shelf.complete_name, self.stock.complete_name
+        action = self._import(
+            self._csv(
+                [
+                    ["SER-ROUTER", shelf, "K-1", "0"],
+                    ["SER-ROUTER", shelf, "K-2", "0"],
+                    ["SER-ROUTER", stock, "K-2", "1"],
+                    ["SER-ROUTER", shelf, "K-NEW", "1"],
+                    ["CABLE", shelf, "", "7"],
+                ]
+            ),
+            "count.csv",
+        )
+        self.assertEqual(action["type"], "ir.actions.client")
+        self.assertEqual(action["tag"], "display_notification")
+        params = action["params"]
+        self.assertEqual(params["next"], {"type": "ir.actions.act_window_close"})
+        self.assertEqual(params["title"], "Count sheet count.csv imported")
+        self.assertEqual(
+            params["message"],
+            "5 rows applied. Serials: 1 added, 1 moved, 1 written off.",
+        )
+        self.assertEqual(self._qty(self.product, self.lots[0]), 0)
+        self.assertEqual(self._qty(self.lots[1].product_id, self.lots[1]), 0)
 
     def test_import_xlsx(self):
         shelf = self.shelf.complete_name
@@ -284,8 +311,7 @@ class TestOperationsAsStockManager(SerialLifecycleCommon):
             .with_user(self.user)
             .create({"file_format": "csv", "location_id": self.shelf.id})
         )
-        sheet.action_export()
-        data = base64.b64decode(sheet.data).decode().replace(",U-1,1.0", ",U-1,0")
+        data = count_sheet_export(sheet).decode().replace(",U-1,1.0", ",U-1,0")
         sheet.write({"data": base64.b64encode(data.encode()), "filename": "count.csv"})
         sheet.action_import()
         self.assertEqual(lot.product_qty, 0)

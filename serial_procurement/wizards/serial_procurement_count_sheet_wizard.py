@@ -1,6 +1,5 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import base64
 import csv
 import io
 
@@ -92,19 +91,21 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
             buffer = io.BytesIO()
             book.save(buffer)
             content = buffer.getvalue()
-        self.write(
+        # A download: the upload field stays empty, so the unchanged export
+        # cannot be imported back by a click. The attachment belongs to this
+        # wizard and goes with it.
+        attachment = self.env["ir.attachment"].create(
             {
-                "data": base64.b64encode(content),
-                "filename": f"count_sheet.{self.file_format}",
+                "name": f"count_sheet.{self.file_format}",
+                "raw": content,
+                "res_model": self._name,
+                "res_id": self.id,
             }
         )
         return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "download",
         }
 
     # ---------------------------------------------------------------- import
@@ -256,12 +257,74 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
         number of rows applied."""
         singleton.ensure_one(self)
         parsed = self._validate_rows(rows) if rows else []
+        return self._apply_parsed_rows(parsed)
+
+    def _apply_parsed_rows(self, parsed):
+        """Apply checked rows slice by slice; return how many were applied."""
         for start in range(0, len(parsed), SLICE_SIZE):
             self._apply_counts(parsed[start : start + SLICE_SIZE])
             self.env.flush_all()
             self.env.invalidate_all()
             self._refresh_stock_statistics()
         return len(parsed)
+
+    def _count_summary(self, parsed):
+        """What the checked rows ``parsed`` change, before they are applied:
+        {"rows", "added", "moved", "written_off"} (serials only for the last
+        three: new on hand, counted in another internal place than the one they
+        are on hand in, counted 0 and counted nowhere else)."""
+        lots = self.env["stock.lot"].union(*(row[3] for row in parsed if row[3]))
+        on_hand = {}
+        if lots:
+            quants = self.env["stock.quant"].search_fetch(
+                [
+                    ("lot_id", "in", lots.ids),
+                    ("quantity", ">", 0),
+                    ("location_id.usage", "=", "internal"),
+                ],
+                ["lot_id", "location_id"],
+            )
+            for quant in quants:
+                on_hand.setdefault(quant.lot_id.id, set()).add(quant.location_id.id)
+        counted = {}
+        for product, location, serial, lot, qty in parsed:
+            if product.tracking == "serial" and serial:
+                place = counted.setdefault((product.id, serial), [lot, set()])
+                place[0] = place[0] or lot
+                if qty > 0:
+                    place[1].add(location.id)
+        summary = {"rows": len(parsed), "added": 0, "moved": 0, "written_off": 0}
+        for lot, places in counted.values():
+            before = on_hand.get(lot.id, set()) if lot else set()
+            if places and not before:
+                summary["added"] += 1
+            elif places and not places & before:
+                summary["moved"] += 1
+            elif not places and before:
+                summary["written_off"] += 1
+        return summary
+
+    def _count_summary_action(self, summary):
+        """The notification that tells what the import changed, closing the
+        dialog."""
+        message = self.env._(
+            "%(rows)s rows applied. Serials: %(added)s added, %(moved)s moved, "
+            "%(written_off)s written off.",
+            **summary,
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": self.env._(
+                    "Count sheet %(file)s imported", file=self.filename or ""
+                ),
+                "message": message,
+                "sticky": True,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
 
     def import_count_slice(self, offset, limit=SLICE_SIZE):
         """Check and apply rows ``offset`` to ``offset + limit`` of the sheet,
@@ -273,7 +336,10 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
     def action_import(self):
         """Check the whole sheet (nothing is applied when a row is wrong), then
         apply it slice by slice (flushing and clearing the cache between slices
-        so each row costs the same)."""
+        so each row costs the same). Ends with a notification of what changed."""
         singleton.ensure_one(self)
-        self.import_count_rows(self._sorted_rows())
-        return {"type": "ir.actions.act_window_close"}
+        rows = self._sorted_rows()
+        parsed = self._validate_rows(rows) if rows else []
+        summary = self._count_summary(parsed)
+        self._apply_parsed_rows(parsed)
+        return self._count_summary_action(summary)

@@ -34,13 +34,26 @@ class SerialProcurementDepositWizard(models.TransientModel):
         string="Already Deposited",
         currency_field="currency_id",
     )
+    amount_choice = fields.Selection(
+        selection=[
+            ("remaining", "Remaining balance"),
+            ("half", "50 % of the order"),
+            ("other", "Another amount"),
+        ],
+        string="Deposit of",
+        help="No choice is made for you: the remaining balance, half of the order, "
+        "or an amount or percentage you type.",
+    )
     amount_type = fields.Selection(
         selection=[
             ("fixed", "Fixed amount"),
             ("percentage", "Percentage of the order"),
         ],
         required=True,
-        default="fixed",
+        compute="_compute_amount_type",
+        store=True,
+        precompute=True,
+        readonly=False,
     )
     remaining_amount = fields.Monetary(
         string="Remaining Balance",
@@ -66,6 +79,13 @@ class SerialProcurementDepositWizard(models.TransientModel):
         compute="_compute_deposit_error",
         help="Why the deposit as entered would be refused.",
     )
+    register_payment = fields.Boolean(
+        string="Payment received now",
+        help="Tick when the customer has paid the deposit: the payment is "
+        "registered with the invoice. Otherwise the deposit invoice is posted and "
+        "left open, to send to the customer and mark paid later (Pay on the "
+        "invoice).",
+    )
     journal_id = fields.Many2one(
         comodel_name="account.journal",
         compute="_compute_journal_id",
@@ -74,9 +94,13 @@ class SerialProcurementDepositWizard(models.TransientModel):
         readonly=False,
         string="Payment Journal",
         domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
-        help="Register the customer's payment of the deposit at once in this journal.",
+        help="The bank or cash journal the customer's payment was received in.",
     )
     payment_date = fields.Date(default=fields.Date.context_today)
+    payment_memo = fields.Char(
+        string="Memo",
+        help="The payment's reference (the deposit invoice's number when empty).",
+    )
 
     @api.depends("order_total", "deposited_amount")
     def _compute_remaining_amount(self):
@@ -85,22 +109,33 @@ class SerialProcurementDepositWizard(models.TransientModel):
                 wizard.order_total - wizard.deposited_amount, 0.0
             )
 
-    @api.depends("ticket_id", "amount_type")
-    def _compute_amount(self):
-        """Default: the remaining balance of the order, as an amount or a
-        percentage of the order total."""
+    @api.depends("amount_choice")
+    def _compute_amount_type(self):
         for wizard in self:
-            remaining = wizard.remaining_amount
-            if wizard.amount_type == "percentage":
-                total = wizard.order_total
-                wizard.amount = round(remaining * 100.0 / total, 2) if total else 0.0
-            else:
-                wizard.amount = remaining
+            if wizard.amount_choice == "half":
+                wizard.amount_type = "percentage"
+            elif wizard.amount_choice == "remaining" or not wizard.amount_type:
+                wizard.amount_type = "fixed"
 
-    @api.depends("company_id")
-    def _compute_journal_id(self):
-        """Default: the company's first bank journal."""
+    @api.depends("ticket_id", "amount_choice", "amount_type")
+    def _compute_amount(self):
+        """No amount until the user chooses one: the remaining balance, 50 % of
+        the order, or another amount they type."""
         for wizard in self:
+            if wizard.amount_choice == "remaining":
+                wizard.amount = wizard.remaining_amount
+            elif wizard.amount_choice == "half":
+                wizard.amount = 50.0
+            else:
+                wizard.amount = 0.0
+
+    @api.depends("company_id", "register_payment")
+    def _compute_journal_id(self):
+        """When the payment is received now: the company's first bank journal."""
+        for wizard in self:
+            if not wizard.register_payment:
+                wizard.journal_id = False
+                continue
             wizard.journal_id = self.env["account.journal"].search(
                 [
                     ("type", "=", "bank"),
@@ -109,9 +144,15 @@ class SerialProcurementDepositWizard(models.TransientModel):
                 limit=1,
             )
 
-    @api.depends("amount_type", "amount", "order_total", "deposited_amount")
+    @api.depends(
+        "amount_choice", "amount_type", "amount", "order_total", "deposited_amount"
+    )
     def _compute_deposit_error(self):
         for wizard in self:
+            if not wizard.amount:
+                # nothing chosen or typed yet: the dialog asks, it does not scold
+                wizard.deposit_error = False
+                continue
             try:
                 wizard._check_deposit_value()
             except UserError as error:
@@ -131,6 +172,13 @@ class SerialProcurementDepositWizard(models.TransientModel):
         self.ensure_one()
         order = self.ticket_id._check_deposit_allowed()
         currency = order.currency_id
+        if not self.amount_choice and not self.amount:
+            raise UserError(
+                _(
+                    "The deposit amount must be positive: choose the remaining "
+                    "balance, 50 % of the order, or type another amount."
+                )
+            )
         try:
             return billing.check_deposit(
                 self.amount_type,
@@ -173,9 +221,13 @@ class SerialProcurementDepositWizard(models.TransientModel):
         """The payment journal belongs to the ticket's company and takes payments;
         the payment date lies within a sane window and after the lock date."""
         self.ensure_one()
+        if not self.register_payment:
+            return
         journal = self.journal_id
         if not journal:
-            return
+            raise UserError(
+                _("Choose the bank or cash journal the payment was received in.")
+            )
         if journal.type not in ("bank", "cash") or journal.company_id != (
             self.ticket_id.company_id
         ):
@@ -207,13 +259,22 @@ class SerialProcurementDepositWizard(models.TransientModel):
             self.env["account.payment.register"]
             .with_context(active_model="account.move", active_ids=invoice.ids)
             .create(
-                {"journal_id": self.journal_id.id, "payment_date": self.payment_date}
+                {
+                    "journal_id": self.journal_id.id,
+                    "payment_date": self.payment_date,
+                    **(
+                        {"communication": self.payment_memo}
+                        if self.payment_memo
+                        else {}
+                    ),
+                }
             )
         )
         return register._create_payments()
 
     def action_confirm(self):
-        """Create and post the deposit invoice, and register its payment."""
+        """Create and post the deposit invoice; register its payment when it
+        was received now (``register_payment``), else leave the invoice open."""
         singleton.ensure_one(self)
         # Rights checked here, where the invoice is posted, not on the button.
         poster = self.ticket_id._serial_billing_env()
@@ -222,10 +283,17 @@ class SerialProcurementDepositWizard(models.TransientModel):
         order = self.sale_order_id
         invoice = self._create_deposit_invoice(order, value)
         invoice.with_env(poster.env).action_post()
-        if self.journal_id:
+        if self.register_payment:
             self.with_env(poster.env)._register_payment(invoice.with_env(poster.env))
+        if self.register_payment:
+            body = _("Deposit %(invoice)s of %(amount)s taken, payment received.")
+        else:
+            body = _(
+                "Deposit %(invoice)s of %(amount)s invoiced: the payment is still "
+                "to receive."
+            )
         self.ticket_id.message_post(
-            body=Markup(_("Deposit %(invoice)s of %(amount)s taken."))
+            body=Markup(body)
             % {
                 "invoice": invoice._get_html_link(),
                 "amount": formatLang(

@@ -57,7 +57,11 @@ class SerialProcurementSerialEntryWizard(models.TransientModel):
     def _compute_serial_count(self):
         for wizard in self:
             serials = serial_parser.split_serials(wizard.serials)
-            distinct = list(dict.fromkeys(serials))
+            ignore_case = wizard.move_id.company_id.serial_case_insensitive
+            first = {}
+            for serial in serials:
+                first.setdefault(serial_parser.serial_key(serial, ignore_case), serial)
+            distinct = list(first.values())
             wizard.serial_count = len(distinct)
             wizard.serial_warning = "\n".join(wizard._serial_entry_warnings(distinct))
 
@@ -67,6 +71,14 @@ class SerialProcurementSerialEntryWizard(models.TransientModel):
         warnings = []
         serials = serial_parser.split_serials(self.serials)
         duplicates = serial_parser.find_duplicates(serials)
+        if self.move_id.company_id.serial_case_insensitive:
+            keys = [serial_parser.serial_key(s, True) for s in serials]
+            twice = set(serial_parser.find_duplicates(keys))
+            duplicates = list(
+                dict.fromkeys(
+                    s for s, k in zip(serials, keys, strict=True) if k in twice
+                )
+            )
         if duplicates:
             warnings.append(
                 _("Entered twice: %(serials)s.", serials=", ".join(duplicates))
@@ -98,20 +110,36 @@ class SerialProcurementSerialEntryWizard(models.TransientModel):
 
     def _serial_known_clashes(self, serials):
         """The serials already on this receipt or already on hand for the
-        product (a serial known but on hand nowhere is received again)."""
+        product (a serial known but on hand nowhere is received again); their
+        case variants too when the company ignores case ("usw24-0003" is
+        USW24-0003), each as typed and, when it differs, as known."""
         move = self.move_id
-        on_receipt = set(
-            move.picking_id.move_line_ids.filtered(
+        ignore_case = move.company_id.serial_case_insensitive
+
+        def key(name):
+            return serial_parser.serial_key(name, ignore_case)
+
+        known = {
+            key(name): name
+            for name in move.picking_id.move_line_ids.filtered(
                 lambda ml: ml.product_id == move.product_id
             ).mapped(lambda ml: ml.lot_name or ml.lot_id.name)
-        )
-        existing = set(
+            if name
+        }
+        for name in (
             self.env["stock.lot"]
             ._serial_find(move.product_id, serials, move.company_id)
             ._serial_on_hand_internal()
             .mapped("name")
-        )
-        return [s for s in serials if s in on_receipt or s in existing]
+        ):
+            known[key(name)] = name
+        return [
+            serial
+            if known[key(serial)] == serial
+            else f"{serial} ({known[key(serial)]})"
+            for serial in serials
+            if key(serial) in known
+        ]
 
     def _check_against_move(self, serials):
         """Refuse serials already on this receipt or already known for the product."""

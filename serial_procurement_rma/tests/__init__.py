@@ -1,1 +1,2 @@
 from . import test_rma_flow
+from . import test_rma_tour

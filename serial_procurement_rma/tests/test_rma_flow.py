@@ -214,6 +214,62 @@ class TestSerialRma(SerialAfterSaleCommon):
             self._replace(other_rma, lot_id=self.spare.id)
         self.assertFalse(other_rma.replacement_lot_id)
 
+    def _waiting_deliveries(self, count):
+        """``count`` deliveries of the product to another customer, each
+        waiting for a unit (the spare serial goes to the first one)."""
+        pickings = self.env["stock.picking"]
+        for _index in range(count):
+            picking = self.env["stock.picking"].create(
+                {
+                    "picking_type_id": self.warehouse.out_type_id.id,
+                    "location_id": self.stock.id,
+                    "location_dest_id": self.customers.id,
+                    "partner_id": self.other_customer.id,
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "name": self.product.name,
+                                "product_id": self.product.id,
+                                "product_uom_qty": 1.0,
+                                "product_uom": self.product.uom_id.id,
+                                "location_id": self.stock.id,
+                                "location_dest_id": self.customers.id,
+                            }
+                        )
+                    ],
+                }
+            )
+            picking.action_confirm()
+            picking.action_assign()
+            pickings |= picking
+        return pickings
+
+    def test_new_vendor_serial_goes_to_the_rma_not_to_a_waiting_delivery(self):
+        """Core reserves what a receipt brings in for the deliveries waiting for
+        it: the vendor's new serial is the RMA's, the other deliveries keep
+        waiting (issue #21 item 1)."""
+        rma = self._create_rma()
+        self._receive_back(rma)
+        first, *waiting = self._waiting_deliveries(3)
+        self.assertEqual(first.move_line_ids.lot_id, self.spare)
+        waiting = self.env["stock.picking"].union(*waiting)
+        self.assertEqual(set(waiting.mapped("state")), {"confirmed"})
+
+        new_lot = self._replace(rma, lot_name="R-NEW-WAIT")
+
+        self.assertEqual(new_lot.name, "R-NEW-WAIT")
+        self.assertEqual(rma.state, "waiting_replacement")
+        delivery = rma.delivery_move_ids.picking_id
+        self.assertEqual(delivery.partner_id, rma.partner_shipping_id)
+        self.assertEqual(rma.delivery_move_ids.move_line_ids.lot_id, new_lot)
+        self.assertEqual(rma.delivery_move_ids.state, "assigned")
+        self.assertEqual(set(waiting.mapped("state")), {"confirmed"})
+        self.assertFalse(waiting.move_line_ids)
+        self.assertEqual(first.move_line_ids.lot_id, self.spare)
+        self._done(delivery, new_lot)
+        self.assertEqual(rma.state, "replaced")
+        self.assertEqual(new_lot.delivered_partner_id, self.customer)
+
     def test_return_to_vendor_needs_the_unit_back(self):
         rma = self._create_rma()
         with self.assertRaisesRegex(UserError, "not in stock"):

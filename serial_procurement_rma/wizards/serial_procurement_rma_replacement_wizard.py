@@ -13,7 +13,9 @@ class SerialProcurementRmaReplacementWizard(models.TransientModel):
     _name = "serial.procurement.rma.replacement.wizard"
     _description = "Replace a returned serial with another serial"
 
-    rma_id = fields.Many2one(comodel_name="rma", required=True, ondelete="cascade")
+    rma_id = fields.Many2one(
+        comodel_name="rma", string="RMA", required=True, ondelete="cascade"
+    )
     product_id = fields.Many2one(related="rma_id.product_id")
     returned_lot_id = fields.Many2one(related="rma_id.lot_id", string="Returned Serial")
     vendor_id = fields.Many2one(
@@ -47,8 +49,10 @@ class SerialProcurementRmaReplacementWizard(models.TransientModel):
         rma = self.rma_id
         rma._ensure_can_be_replaced()
         lot = self._serial_replacement_lot()
+        waiting = self.env["stock.move"]
         if not lot:
             lot = self._serial_receive_replacement()
+            waiting = self._serial_take_back_from_waiting_moves(lot)
         rma.with_context(rma_replace_lot_id=lot).create_replace(
             fields.Datetime.now(),
             rma.warehouse_id,
@@ -58,7 +62,27 @@ class SerialProcurementRmaReplacementWizard(models.TransientModel):
         )
         rma.replacement_lot_id = lot
         lot._serial_flow_write({"replaced_lot_id": rma.lot_id.id})
+        # The deliveries the new serial was taken back from look for other
+        # units again (the serial is now reserved for the RMA's delivery).
+        waiting._action_assign()
         return {"type": "ir.actions.act_window_close"}
+
+    def _serial_take_back_from_waiting_moves(self, lot):
+        """Core reserves what a receipt brings in for the deliveries waiting for
+        the product (``stock.move._trigger_assign``): the vendor's new serial is
+        received for this RMA, so it is taken back from them, before the RMA's
+        delivery reserves it. Returns the moves it was taken from."""
+        lines = self.env["stock.move.line"].search(
+            [
+                ("lot_id", "=", lot.id),
+                ("state", "not in", ("done", "cancel")),
+                ("picked", "=", False),
+            ]
+        )
+        moves = lines.move_id
+        lines.unlink()
+        moves._recompute_state()
+        return moves
 
     def _serial_replacement_lot(self):
         """The chosen serial in stock, checked; empty when a new one is typed."""

@@ -21,10 +21,16 @@ registry.category("web_tour.tours").add("serial_procurement_flow_tour", {
             run: "click",
         },
         {
+            content: "Another amount than the remaining balance or half",
+            trigger: ".modal div[name=amount_choice] input[data-value=other]",
+            run: "click",
+        },
+        {
             content: "Deposit of 1000",
             trigger: ".modal div[name=amount] input",
             run: "edit 1000",
         },
+
         {
             content: "Create the deposit invoice",
             trigger: ".modal button[name=action_confirm]",
@@ -92,7 +98,7 @@ registry.category("web_tour.tours").add("serial_procurement_flow_tour", {
         },
         {
             content: "The receipt line shows its serials and the ticket they go to",
-            trigger: "td[name=serial_progress]:contains('serials 2/2 -> HT')",
+            trigger: "td[name=serial_progress]:contains('2/2 serials → HT')",
         },
         {
             content: "Entering serials left the receipt ready: no Check Availability",

@@ -9,7 +9,7 @@ registry.category("web_tour.tours").add("serial_procurement_serial_entry_tour", 
     steps: () => [
         {
             content: "The receipt line shows no serial yet",
-            trigger: "td[name=serial_progress]:contains('serials 0/2')",
+            trigger: "td[name=serial_progress]:contains('0/2 serials')",
         },
         {
             content: "Open the serial entry dialog (labelled, not core's details icon)",
@@ -55,7 +55,7 @@ registry.category("web_tour.tours").add("serial_procurement_serial_entry_tour", 
         },
         {
             content: "The line shows the serials and the ticket",
-            trigger: "td[name=serial_progress]:contains('serials 2/2 -> HT')",
+            trigger: "td[name=serial_progress]:contains('2/2 serials → HT')",
         },
         {
             content: "The receipt stays ready: no Check Availability",

@@ -360,6 +360,13 @@ class StockLot(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if markers.get(self.env, markers.LOT_FLOW):
+            # The flow gives its values; the ``default_<guarded field>`` keys
+            # of the client's context (e.g. sent with button_validate) do not
+            # ride along into the serials it creates.
+            context = self._serial_context_without_guarded_defaults()
+            if len(context) < len(self.env.context):
+                return self.with_context(context).create(vals_list)
         self._serial_check_guarded_fields(vals_list, creating=True)
         default_product = self.env.context.get("default_product_id")
         for vals in vals_list:
@@ -468,6 +475,13 @@ class StockLot(models.Model):
                     changed = self.sudo()._serial_guarded_change(name, vals[name])
                 if changed:
                     raise self._serial_guarded_error(name, changed)
+
+    def _serial_context_without_guarded_defaults(self):
+        """This context without the ``default_`` keys of guarded fields."""
+        stray = {"default_" + name for name in self._serial_guarded_fields()}
+        return {
+            key: value for key, value in self.env.context.items() if key not in stray
+        }
 
     def _serial_guarded_error(self, name, serial):
         """The refusal of a write of the guarded field ``name`` (on the serial

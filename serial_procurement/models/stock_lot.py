@@ -366,6 +366,8 @@ class StockLot(models.Model):
             # ride along into the serials it creates.
             context = self._serial_context_without_guarded_defaults()
             if len(context) < len(self.env.context):
+                # a dict: keys are taken out, which kwargs cannot do
+                # pylint: disable=context-overridden
                 return self.with_context(context).create(vals_list)
         self._serial_check_guarded_fields(vals_list, creating=True)
         default_product = self.env.context.get("default_product_id")
@@ -1902,10 +1904,15 @@ class StockLot(models.Model):
     # receipts, invoices): every other field of a serial is for internal users
     # (``groups``), a list of fields allowed rather than refused, so that a
     # field added later (here, in core or by another addon) stays internal.
+    # Set once every model's fields are set up (``_setup_complete``): a related
+    # field of another model (stock.quant.expiration_date, lot_properties,
+    # stock.move.line.is_expired) copies ``groups`` from its target when it is
+    # set up, so set earlier it would change those models too, depending on
+    # which model the registry sets up first.
     # ------------------------------------------------------------------
 
-    def _setup_fields(self):
-        res = super()._setup_fields()
+    def _setup_complete(self):
+        res = super()._setup_complete()
         for name, field in self._fields.items():
             if name not in PORTAL_FIELDS and not field.groups:
                 field.groups = "base.group_user"

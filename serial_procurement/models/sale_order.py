@@ -8,11 +8,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, formatLang
 
-from ..tools import singleton
-
-# Per-transaction set of the estimates their ticket is invoicing now, kept on the
-# cursor (``cr.cache``): no client can send it, unlike a context key.
-TICKET_INVOICING = "serial_procurement_ticket_invoicing"
+from ..tools import markers, singleton
 
 
 class SaleOrder(models.Model):
@@ -103,19 +99,14 @@ class SaleOrder(models.Model):
     def _serial_invoicing_through_ticket(self):
         """Within this block, the ticket's own Make Invoice / Take Deposit may
         invoice these estimates through core's machinery."""
-        allowed = self.env.cr.cache.setdefault(TICKET_INVOICING, set())
-        added = set(self.ids) - allowed
-        allowed |= added
-        try:
+        with markers.marked_ids(self.env, markers.TICKET_INVOICING, self.ids):
             yield
-        finally:
-            allowed -= added
 
     def _check_invoiced_through_ticket(self):
         """An estimate that has a ticket is invoiced only through that ticket
         (Make Invoice, Take Deposit), whatever the company's rules: the ticket
         owns its serials, deposits and final invoice."""
-        allowed = self.env.cr.cache.get(TICKET_INVOICING, set())
+        allowed = markers.get_ids(self.env, markers.TICKET_INVOICING)
         owned = self.filtered(lambda o: o.ticket_id and o.id not in allowed)
         if owned:
             raise UserError(

@@ -360,6 +360,15 @@ class StockLot(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if markers.get(self.env, markers.LOT_FLOW):
+            # The flow gives its values; the ``default_<guarded field>`` keys
+            # of the client's context (e.g. sent with button_validate) do not
+            # ride along into the serials it creates.
+            context = self._serial_context_without_guarded_defaults()
+            if len(context) < len(self.env.context):
+                # a dict: keys are taken out, which kwargs cannot do
+                # pylint: disable=context-overridden
+                return self.with_context(context).create(vals_list)
         self._serial_check_guarded_fields(vals_list, creating=True)
         default_product = self.env.context.get("default_product_id")
         for vals in vals_list:
@@ -468,6 +477,13 @@ class StockLot(models.Model):
                     changed = self.sudo()._serial_guarded_change(name, vals[name])
                 if changed:
                     raise self._serial_guarded_error(name, changed)
+
+    def _serial_context_without_guarded_defaults(self):
+        """This context without the ``default_`` keys of guarded fields."""
+        stray = {"default_" + name for name in self._serial_guarded_fields()}
+        return {
+            key: value for key, value in self.env.context.items() if key not in stray
+        }
 
     def _serial_guarded_error(self, name, serial):
         """The refusal of a write of the guarded field ``name`` (on the serial
@@ -1917,10 +1933,15 @@ class StockLot(models.Model):
     # receipts, invoices): every other field of a serial is for internal users
     # (``groups``), a list of fields allowed rather than refused, so that a
     # field added later (here, in core or by another addon) stays internal.
+    # Set once every model's fields are set up (``_setup_complete``): a related
+    # field of another model (stock.quant.expiration_date, lot_properties,
+    # stock.move.line.is_expired) copies ``groups`` from its target when it is
+    # set up, so set earlier it would change those models too, depending on
+    # which model the registry sets up first.
     # ------------------------------------------------------------------
 
-    def _setup_fields(self):
-        res = super()._setup_fields()
+    def _setup_complete(self):
+        res = super()._setup_complete()
         for name, field in self._fields.items():
             if name not in PORTAL_FIELDS and not field.groups:
                 field.groups = "base.group_user"

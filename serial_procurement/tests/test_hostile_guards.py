@@ -243,6 +243,37 @@ class TestHostileGuards(HttpCase, SerialProcurementCase):
         self.assertEqual(lot.purchase_order_id, purchase)
         self.assertEqual(lot.sale_line_id, order.order_line)
 
+    def test_receipt_flow_ignores_guarded_defaults_sent_by_client(self):
+        """The receipt creates its serials as one of the addon's flows: the
+        ``default_<guarded field>`` keys a client adds to the context of
+        ``button_validate`` do not ride along into the new serials."""
+        order = self._create_quotation([(self.firewall, 1)])
+        ticket = self._create_ticket(order)
+        other = self._create_ticket(
+            self._create_quotation([(self.firewall, 1)], self.customer_b)
+        )
+        purchase = self._purchase(ticket)
+        picking = purchase.picking_ids
+        self._enter_serials(picking, self.firewall, "GRD-D1")
+        picking.move_ids.picked = True
+        self.authenticate("sp_guard_stock", "sp_guard_stock")
+        _res, error = self._call(
+            "stock.picking",
+            "button_validate",
+            picking.ids,
+            context={
+                "default_needs_review": True,
+                "default_material_ticket_id": other.id,
+                "default_customer_warranty_end": "2099-12-31",
+            },
+        )
+        self.assertFalse(error, error)
+        lot = self.env["stock.lot"].search([("name", "=", "GRD-D1")])
+        self.assertEqual(lot.ticket_id, ticket)
+        self.assertFalse(lot.needs_review)
+        self.assertFalse(lot.material_ticket_id)
+        self.assertNotEqual(str(lot.customer_warranty_end), "2099-12-31")
+
     # ------------------------------------------------ item 1: context keys
 
     def test_strict_intake_not_switched_off_by_context(self):

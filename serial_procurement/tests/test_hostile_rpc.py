@@ -332,6 +332,25 @@ class TestHostileRpcPortal(RpcMixin, HttpCase, SerialAfterSaleCommon):
             self.secret_vendor.id,
         )
 
+    def test_related_fields_of_other_models_keep_their_groups(self):
+        """Only stock.lot's own fields are kept for internal users: the fields
+        of other models related to a serial's fields keep core's groups (none),
+        whatever order the registry sets the models up in."""
+        for model, name in (
+            ("stock.quant", "lot_properties"),
+            ("stock.quant", "expiration_date"),
+            ("stock.quant", "removal_date"),
+            ("stock.move.line", "is_expired"),
+        ):
+            with self.subTest(field=f"{model}.{name}"):
+                field = self.env[model]._fields[name]
+                self.assertFalse(field.groups)
+                self.assertTrue(field.related_field.groups)
+        self.assertFalse(self.env["stock.lot"]._fields["name"].groups)
+        self.assertEqual(
+            self.env["stock.lot"]._fields["supplier_id"].groups, "base.group_user"
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestHostileRpcRecordCount(RpcMixin, HttpCase, SerialAfterSaleCommon):

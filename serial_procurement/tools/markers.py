@@ -13,6 +13,14 @@ client) and is set only by the addon's own method, for the duration of a
 
     if markers.get(self.env, markers.INTAKE_ALLOWED):
         ...
+
+A set-valued marker holds ids (e.g. the estimates a ticket is invoicing)::
+
+    with markers.marked_ids(self.env, markers.TICKET_INVOICING, orders.ids):
+        orders._create_invoices()
+
+    if order.id in markers.get_ids(self.env, markers.TICKET_INVOICING):
+        ...
 """
 
 from contextlib import contextmanager
@@ -31,6 +39,9 @@ HOLD_ASSIGN = "hold_assign"
 SKIP_ASSIGN = "skip_assign_move_ids"
 # The addon's own flows write the guarded fields of a serial (stock.lot).
 LOT_FLOW = "lot_flow"
+# Ids of the estimates their ticket is invoicing now (Make Invoice, Take
+# Deposit): core's invoicing is let through for them (sale.order).
+TICKET_INVOICING = "ticket_invoicing_order_ids"
 
 
 @contextmanager
@@ -51,3 +62,24 @@ def marked(env, name, value=True):
 def get(env, name, default=None):
     """The value of the marker ``name`` in this transaction, or ``default``."""
     return env.cr.cache.get(_CACHE_KEY, {}).get(name, default)
+
+
+@contextmanager
+def marked_ids(env, name, ids):
+    """Add ``ids`` to the set-valued marker ``name`` for the block, then take
+    out again those it did not hold before (nested blocks keep theirs)."""
+    markers = env.cr.cache.setdefault(_CACHE_KEY, {})
+    held = markers.setdefault(name, set())
+    added = set(ids) - held
+    held |= added
+    try:
+        yield held
+    finally:
+        held -= added
+        if not held:
+            markers.pop(name, None)
+
+
+def get_ids(env, name):
+    """The ids of the set-valued marker ``name`` in this transaction."""
+    return frozenset(env.cr.cache.get(_CACHE_KEY, {}).get(name, ()))

@@ -61,7 +61,9 @@ def test_balance_longest_first_to_the_least_loaded_queue():
 
 def test_balance_is_deterministic_and_keeps_empty_queues():
     durations = {"x": 1.0, "y": 1.0, "z": 1.0}
-    assert peers.balance(durations, 2) == peers.balance(dict(reversed(durations.items())), 2)
+    assert peers.balance(durations, 2) == peers.balance(
+        dict(reversed(durations.items())), 2
+    )
     assert peers.balance({"x": 3}, 2) == [["x"], []]
     assert peers.balance({}, 2) == [[], []]
 

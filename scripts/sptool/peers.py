@@ -117,7 +117,9 @@ def balance(durations, queues=QUEUES):
     return [sorted(items) for _load, items in loads]
 
 
-JUNIT_NAME = re.compile(r"(?:^|\.)addons\.(?P<suite>[A-Za-z0-9_]+)\.tests\.(?P<rest>.+)$")
+JUNIT_NAME = re.compile(
+    r"(?:^|\.)addons\.(?P<suite>[A-Za-z0-9_]+)\.tests\.(?P<rest>.+)$"
+)
 
 
 def test_id(classname, name):

@@ -193,3 +193,40 @@ def test_the_lists_of_the_repository_parse_and_stay_small():
     for test in [*known, *excused]:
         assert test.split("::", 1)[0] in suites, test
     assert not set(known) & set(excused)
+
+
+def test_plugin_runs_a_test_class_only_where_it_is_defined():
+    from sptool import peers_plugin
+
+    class Module:
+        def __init__(self, name):
+            self.__name__ = name
+
+    class WebSuite:
+        pass
+
+    class Own:
+        pass
+
+    WebSuite.__module__ = "odoo.addons.web.tests.test_js"
+    Own.__module__ = "odoo.addons.helpdesk_mgmt.tests.test_js"
+
+    class Item:
+        def __init__(self, cls, module):
+            self.cls, self.module = cls, Module(module)
+
+    here = "odoo.addons.helpdesk_mgmt.tests.test_js"
+    imported, own = Item(WebSuite, here), Item(Own, here)
+    function = Item(None, here)  # a plain test function: no class
+    deselected = []
+
+    class Config:
+        class hook:  # noqa: N801 - pytest's attribute name
+            @staticmethod
+            def pytest_deselected(items):
+                deselected.extend(items)
+
+    items = [imported, own, function]
+    peers_plugin.pytest_collection_modifyitems(Config, items)
+    assert items == [own, function]
+    assert deselected == [imported]

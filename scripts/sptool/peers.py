@@ -359,6 +359,8 @@ def start_queue(odoo, db, paths, addons_path, junit, log):
         "no:cacheprovider",
         "-c",
         os.devnull,
+        "-p",
+        "sptool.peers_plugin",
         "--rootdir=/",
         *map(str, paths),
         f"--odoo-database={db}",
@@ -371,9 +373,14 @@ def start_queue(odoo, db, paths, addons_path, junit, log):
         "no:warnings",
         f"--junitxml={junit}",
     ]
+    env = odoo.env()
+    # the plugin (scripts/sptool/peers_plugin.py) is imported from scripts/
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(REPO / "scripts"), env.get("PYTHONPATH")])
+    )
     handle = open(log, "w")  # noqa: SIM115 - closed after the wait
     proc = subprocess.Popen(
-        args, cwd=VAR, env=odoo.env(), stdout=handle, stderr=subprocess.STDOUT
+        args, cwd=VAR, env=env, stdout=handle, stderr=subprocess.STDOUT
     )
     return proc, handle
 

@@ -1,10 +1,10 @@
-# Developer commands of serial_procurement; see README.md.
+# Developer commands of serial_procurement; see CONTRIBUTING.md.
 # All of them find an existing Odoo 18, or install one from ODOO_ARCHIVE into
 # ~/.cache/serial_procurement/ (scripts/sptool/), the same way.
 PYTHON ?= python3
 SP = $(PYTHON) scripts/sp.py
 
-.PHONY: run test test-some test-hostfree lint bench bench-enquiry bench-count-sheet host clean-host
+.PHONY: run test test-some test-peers test-hostfree lint bench bench-enquiry bench-count-sheet host clean-host
 
 run:  ## install what is needed, create/reuse the demo db, serve on :8069
 	$(SP) run
@@ -14,6 +14,9 @@ test:  ## host-free suite, then every addon's tests on Odoo 18 (installed if mis
 
 test-some:  ## named Odoo tests on a kept dev database: make test-some ARGS="serial_procurement/tests/test_flow.py"
 	$(SP) test-some $(ARGS)
+
+test-peers:  ## core's and OCA's own suites with the addons installed (ARGS=--rules-on)
+	$(SP) test-peers $(ARGS)
 
 test-hostfree:  ## explicit opt-in: the host-free suite only (no PostgreSQL, no Odoo)
 	$(SP) test --hostfree-only
@@ -36,7 +39,7 @@ host:  ## print the python of the Odoo 18 the commands use (installs it if neede
 clean-host:  ## remove the cached Odoo host(s), the test templates and var/
 	$(SP) clean-host
 
-# ---- Packaging, generated docs, OCA checks, release (see README.md "Releasing") ----
+# ---- Packaging, generated docs, OCA checks, release (see CONTRIBUTING.md "Releasing") ----
 # Tools are pinned in scripts/tools-requirements.txt and live in var/venv-tools.
 TOOLS_VENV ?= var/venv-tools
 TOOLS_PY = $(TOOLS_VENV)/bin/python

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Developer commands of the serial_procurement repository (see README.md).
+"""Developer commands of the serial_procurement repository (see CONTRIBUTING.md).
 
     python3 scripts/sp.py run [--init-only]   # make run
     python3 scripts/sp.py test                # make test

@@ -12,5 +12,7 @@ Modules, one concern each:
 - ``host``: one entry point, "give me an Odoo 18", used by every command;
 - ``database``: PostgreSQL databases, template cache (click-odoo-initdb);
 - ``layers``: the host-free and Odoo test layers and their summary lines;
+- ``peers``: ``make test-peers``, core's and OCA's own suites with the addons
+  (``peers_plugin``: its pytest plugin);
 - ``commands``: ``run``, ``test``, ``bench``, ``host``, ``clean-host``.
 """

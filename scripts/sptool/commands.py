@@ -1,4 +1,5 @@
 """The commands behind `make run`, `make test`, `make test-hostfree`, `make bench`,
+`make test-some`, `make test-peers` (scripts/sptool/peers.py),
 `make bench-enquiry`, `make bench-count-sheet`, `make host` and `make clean-host`."""
 
 import os
@@ -23,6 +24,7 @@ from .layers import (
 from .layout import ADDON, REPO, VAR, cache_root, repo_addons
 from .lint import cmd_lint
 from .output import Failure, progress_to_stderr, say, step
+from .peers import cmd_test_peers
 from .system import ensure_postgres, ensure_system_packages
 from .wheel_layer import layer_wheel
 
@@ -286,6 +288,7 @@ COMMANDS = {
     "run": cmd_run,
     "test": cmd_test,
     "test-some": cmd_test_some,
+    "test-peers": cmd_test_peers,
     "screenshots": cmd_screenshots,
     "bench": cmd_bench,
     "bench-enquiry": cmd_bench_enquiry,
@@ -300,6 +303,7 @@ USAGE = """usage: python3 scripts/sp.py COMMAND [ARGS]
   run [--init-only]     make run: prepare the demo database, serve on :8069
   test [--hostfree-only|--wheel]  make test / make test-hostfree / make test-wheel
   test-some [--reinstall] PYTEST_ARGS  make test-some: named Odoo tests on a kept dev db
+  test-peers [--rules-on]  make test-peers: core's and OCA's suites with the addons
   screenshots           make screenshots: pictures of the main screens for the docs
   bench [ARGS]          make bench (ARGS go to benchmarks/bench_receipt.py)
   bench-enquiry [ARGS]  make bench-enquiry

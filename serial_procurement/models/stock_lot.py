@@ -35,6 +35,16 @@ _logger = logging.getLogger(__name__)
 UNIQUE_INDEX = "stock_lot_serial_procurement_name_uniq"
 # Exact serial names, whatever the product: the lookups of a list of serials.
 NAME_INDEX = "stock_lot_serial_procurement_name_idx"
+# Trigram indexes of the Serial Enquiry's lookups: (index, table, column).
+ENQUIRY_INDEXES = (
+    (
+        "res_partner_serial_procurement_complete_name_trgm",
+        "res_partner",
+        "complete_name",
+    ),
+    ("helpdesk_ticket_serial_procurement_name_trgm", "helpdesk_ticket", "name"),
+    ("helpdesk_ticket_serial_procurement_number_trgm", "helpdesk_ticket", "number"),
+)
 # Precommit data: ids of reserved serials written off in this transaction.
 LOSSES_KEY = "serial_procurement.reserved_losses"
 
@@ -353,6 +363,7 @@ class StockLot(models.Model):
         res = super().init()
         self._serial_create_unique_index()
         self._serial_create_name_index()
+        self._serial_create_enquiry_indexes()
         filled = self._serial_fill_name_keys(only_missing=True)
         self._serial_create_case_index()
         self._serial_rebuild_indexes_after_fill(filled)
@@ -950,6 +961,20 @@ class StockLot(models.Model):
         whole table."""
         sql.create_index(self.env.cr, NAME_INDEX, "stock_lot", ['"name"'])
 
+    def _serial_create_enquiry_indexes(self):
+        """Trigram indexes of the texts the Serial Enquiry looks up besides the
+        serial (``_serial_enquiry_lookups``): partner names and ticket titles
+        and numbers. Without them each enquiry reads the whole partner and
+        ticket tables (about 2.5 ms with 2,000 of each, as much as core's own
+        search among 1,000,000 serials); purchase orders and invoices carry
+        core's trigram index of their names already."""
+        if not self.env.registry.has_trigram:
+            return
+        for index, table, column in ENQUIRY_INDEXES:
+            sql.create_index(
+                self.env.cr, index, table, [f'"{column}" gin_trgm_ops'], "gin"
+            )
+
     def _serial_unique_violation(self, error, vals_list):
         """The clear error of a serial created twice at the same moment (or
         twice differing only by case where case is ignored)."""
@@ -1498,50 +1523,87 @@ class StockLot(models.Model):
         """One search box over the serial and its references.
 
         The references (partners, tickets, purchase orders, invoices: small
-        tables) are looked up first, and the serials are then searched with an
-        OR of literal ids: PostgreSQL combines the trigram index of the serial
-        name with the btree indexes of customer, supplier, ticket and purchase
-        order, and estimates each branch right, so the search stays fast with
-        millions of serials. References the user may not read are skipped.
+        tables) are looked up first, all in one query
+        (``_serial_enquiry_references``), and the serials are then searched
+        with an OR of literal ids: PostgreSQL combines the trigram index of the
+        serial name with the btree indexes of customer, supplier, ticket and
+        purchase order, and estimates each branch right, so the search stays
+        fast with millions of serials. References the user may not read are
+        skipped.
         """
         if operator not in ("ilike", "=") or not isinstance(value, str) or not value:
             return [("name", operator, value)]
-        terms = [[("name", operator, value)]]
-        partners = self._serial_enquiry_ids(
-            "res.partner", [("complete_name", operator, value)]
+        references = self._serial_enquiry_references(operator, value)
+        return expression.OR(
+            [[("name", operator, value)], *self._serial_enquiry_terms(references)]
         )
-        if partners:
+
+    def _serial_enquiry_lookups(self, operator, value):
+        """``[(key, model, domain)]``: where the enquiry looks the text up; the
+        ids found come back under ``key`` to ``_serial_enquiry_terms``."""
+        return [
+            ("partner", "res.partner", [("complete_name", operator, value)]),
+            (
+                "ticket",
+                "helpdesk.ticket",
+                ["|", ("name", operator, value), ("number", operator, value)],
+            ),
+            ("purchase", "purchase.order", [("name", operator, value)]),
+            (
+                "invoice",
+                "account.move",
+                [
+                    ("name", operator, value),
+                    ("move_type", "in", ("out_invoice", "out_refund")),
+                ],
+            ),
+        ]
+
+    def _serial_enquiry_terms(self, references):
+        """The serials' domains (ORed with the name) for the references found."""
+        terms = []
+        if references.get("partner"):
+            partners = references["partner"]
             terms += [
                 [("customer_id", "in", partners)],
                 [("supplier_id", "in", partners)],
             ]
-        tickets = self._serial_enquiry_ids(
-            "helpdesk.ticket",
-            ["|", ("name", operator, value), ("number", operator, value)],
-        )
-        if tickets:
-            terms.append([("ticket_id", "in", tickets)])
-            terms.append([("material_ticket_id", "in", tickets)])
-        orders = self._serial_enquiry_ids("purchase.order", [("name", operator, value)])
-        if orders:
-            terms.append([("purchase_order_id", "in", orders)])
-        invoices = self._serial_enquiry_ids(
-            "account.move",
-            [
-                ("name", operator, value),
-                ("move_type", "in", ("out_invoice", "out_refund")),
-            ],
-        )
-        if invoices:
-            terms.append([("invoice_line_ids.move_id", "in", invoices)])
-        return expression.OR(terms)
+        if references.get("ticket"):
+            tickets = references["ticket"]
+            terms += [
+                [("ticket_id", "in", tickets)],
+                [("material_ticket_id", "in", tickets)],
+            ]
+        if references.get("purchase"):
+            terms.append([("purchase_order_id", "in", references["purchase"])])
+        if references.get("invoice"):
+            terms.append([("invoice_line_ids.move_id", "in", references["invoice"])])
+        return terms
 
-    def _serial_enquiry_ids(self, model, domain):
-        """Ids of the ``model`` records matching ``domain`` that the user may read."""
-        records = self.env[model].with_context(active_test=False)
-        if not records.has_access("read"):
-            return []
-        return list(records._search(domain))
+    def _serial_enquiry_references(self, operator, value):
+        """``{key: [ids]}`` of every lookup of ``_serial_enquiry_lookups`` the
+        user may read, in one query (a UNION ALL of the ORM's own searches, so
+        record rules apply): one round trip instead of one per model."""
+        parts = []
+        for key, model, domain in self._serial_enquiry_lookups(operator, value):
+            records = self.env[model].with_context(active_test=False)
+            if not records.has_access("read"):
+                continue
+            query = records._search(domain)
+            if query.is_empty():
+                continue
+            parts.append(
+                SQL(
+                    "(%s)",
+                    query.select(SQL("%s", key), SQL.identifier(query.table, "id")),
+                )
+            )
+        references = defaultdict(list)
+        if parts:
+            self.env.cr.execute(SQL(" UNION ALL ").join(parts))
+            for key, record_id in self.env.cr.fetchall():
+                references[key].append(record_id)
+        return references
 
     # ----------------------------------------------------------------------
     # Serials that arrive other than by a receipt: found or created on a

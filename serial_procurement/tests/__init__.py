@@ -10,6 +10,7 @@ from . import test_corrections
 from . import test_stock_operations
 from . import test_expiry
 from . import test_reports
+from . import test_enquiry_results
 from . import test_settings
 from . import test_hostile_catalogue
 from . import test_races

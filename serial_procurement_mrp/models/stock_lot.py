@@ -3,7 +3,6 @@
 from collections import defaultdict
 
 from odoo import fields, models
-from odoo.osv import expression
 
 
 class StockLot(models.Model):
@@ -65,15 +64,19 @@ class StockLot(models.Model):
             lot.produced_production_ids = Production.browse(sorted(own["produced_by"]))
             lot.consumed_production_ids = Production.browse(sorted(own["consumed_by"]))
 
-    def _search_serial_enquiry(self, operator, value):
-        """The Serial Enquiry also finds the serials produced or consumed by
-        a manufacturing order named in the search."""
-        domain = super()._search_serial_enquiry(operator, value)
-        if operator not in ("ilike", "=") or not isinstance(value, str) or not value:
-            return domain
-        orders = self._serial_enquiry_ids("mrp.production", [("name", operator, value)])
+    def _serial_enquiry_lookups(self, operator, value):
+        """The Serial Enquiry also looks the text up in manufacturing orders."""
+        return [
+            *super()._serial_enquiry_lookups(operator, value),
+            ("production", "mrp.production", [("name", operator, value)]),
+        ]
+
+    def _serial_enquiry_terms(self, references):
+        """... and finds the serials those orders produced or consumed."""
+        terms = super()._serial_enquiry_terms(references)
+        orders = references.get("production")
         if not orders:
-            return domain
+            return terms
         lines = self.env["stock.move.line"]._search(
             [
                 ("lot_id", "!=", False),
@@ -82,4 +85,4 @@ class StockLot(models.Model):
                 ("move_id.raw_material_production_id", "in", orders),
             ]
         )
-        return expression.OR([domain, [("id", "in", lines.subselect("lot_id"))]])
+        return [*terms, [("id", "in", lines.subselect("lot_id"))]]

@@ -298,9 +298,10 @@ class StockMove(models.Model):
         )
         return max(int(self.product_uom_qty - with_serial), 0)
 
-    def _serial_add_move_lines(self, serials, ticket):
+    def _serial_add_move_lines(self, serials, ticket, refs=None):
         """Replace the lines without a serial by one line per serial, through
-        core's own import (``action_generate_lot_line_vals``)."""
+        core's own import (``action_generate_lot_line_vals``). ``refs``: the
+        internal reference (e.g. MAC address) of each serial, or None."""
         self.ensure_one()
         context = {
             "default_product_id": self.product_id.id,
@@ -320,6 +321,10 @@ class StockMove(models.Model):
                 if isinstance(value, dict) and "id" in value:
                     vals[key] = value["id"]
             vals["ticket_id"] = ticket.id
+        if refs:
+            for vals, ref in zip(vals_list, refs, strict=True):
+                if ref:
+                    vals["serial_lot_ref"] = ref
         self.move_line_ids.filtered(
             lambda ml: not ml.lot_id and not ml.lot_name
         ).unlink()

@@ -72,6 +72,12 @@ class StockMoveLine(models.Model):
                 )
             )
 
+    serial_lot_ref = fields.Char(
+        string="Serial Reference",
+        help="Internal reference (e.g. MAC address) of the serial created on "
+        "this line, from the distributor's shipment file.",
+    )
+
     def _prepare_new_lot_vals(self):
         vals = super()._prepare_new_lot_vals()
         vals.update(self._serial_procurement_lot_vals())
@@ -83,6 +89,8 @@ class StockMoveLine(models.Model):
         # A serial received by a company belongs to it (multi-company rules),
         # even for a product shared between companies.
         vals = {"company_id": self.company_id.id}
+        if self.serial_lot_ref:
+            vals["ref"] = self.serial_lot_ref
         purchase = self.move_id.purchase_line_id.order_id
         if purchase:
             vals["purchase_order_id"] = purchase.id

@@ -6,3 +6,4 @@ from . import serial_procurement_count_sheet_check
 from . import serial_procurement_count_sheet_wizard
 from . import serial_procurement_ticket_material_wizard
 from . import serial_procurement_allocate_stock_wizard
+from . import serial_procurement_shipment_import_wizard

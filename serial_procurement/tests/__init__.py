@@ -34,3 +34,4 @@ from . import test_credit_notes
 from . import test_count_sheet_scale
 from . import test_procurement_desk
 from . import test_shipment_import
+from . import test_desk_billing

@@ -553,7 +553,9 @@ class HelpdeskTicket(models.Model):
                 )
             # sudo: the valuation of the serials is read, nothing is written
             lots = ticket.sudo().lot_ids.filtered(
-                lambda lot, o=order: lot.serial_from_stock and lot.sale_line_id.order_id == o
+                lambda lot, o=order: (
+                    lot.serial_from_stock and lot.sale_line_id.order_id == o
+                )
             )
             for lot in lots.with_company(company):
                 product = lot.product_id
@@ -1299,7 +1301,10 @@ class HelpdeskTicket(models.Model):
             "delivered": "serial_procurement.mail_template_ticket_units_delivered",
         }[event]
         tickets = self.filtered(
-            lambda t: t.partner_id and (t.company_id or self.env.company).serial_notify_customer
+            lambda t: (
+                t.partner_id
+                and (t.company_id or self.env.company).serial_notify_customer
+            )
         )
         template = self.env.ref(xmlid, raise_if_not_found=False)
         if not tickets or not template:

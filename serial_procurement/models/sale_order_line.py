@@ -255,7 +255,9 @@ class SaleOrderLine(models.Model):
         for ticket, lines in purchase_lines.grouped("ticket_id").items():
             bodies[ticket.id] = Markup(
                 self.env._("Ordered by the procurement desk on %(orders)s.")
-            ) % {"orders": Markup(", ").join(o._get_html_link() for o in lines.order_id)}
+            ) % {
+                "orders": Markup(", ").join(o._get_html_link() for o in lines.order_id)
+            }
         if bodies:
             self.env["helpdesk.ticket"].browse(list(bodies))._message_log_batch(
                 bodies=bodies

@@ -35,3 +35,4 @@ from . import test_count_sheet_scale
 from . import test_procurement_desk
 from . import test_shipment_import
 from . import test_desk_billing
+from . import test_tour_desk

@@ -3,6 +3,7 @@
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
 
 from .common import SerialProcurementCase
 
@@ -74,7 +75,9 @@ class TestDeskBilling(DeskFlowMixin, SerialProcurementCase):
         purchase.order_line.price_unit = 700.0
         self.assertEqual(ticket.serial_cost, 1450.0, "follows the purchase price")
         purchase.button_cancel()
-        self.assertEqual(ticket.serial_cost, 750.0, "a cancelled purchase costs nothing")
+        self.assertEqual(
+            ticket.serial_cost, 750.0, "a cancelled purchase costs nothing"
+        )
         groups = self.env["helpdesk.ticket"].read_group(
             [("id", "=", ticket.id)], ["serial_margin:sum"], []
         )
@@ -138,7 +141,7 @@ class TestDeskBilling(DeskFlowMixin, SerialProcurementCase):
         self.assertEqual(invoice.state, "draft")
         # The estimate grows while the draft waits: a unit has no serial.
         order.order_line.filtered(
-            lambda l: l.product_id == self.firewall
+            lambda sol: sol.product_id == self.firewall
         ).product_uom_qty = 2
         with self.assertRaisesRegex(UserError, "Receive the serial numbers"):
             invoice.action_post()
@@ -226,7 +229,7 @@ class TestDeskMarginRights(DeskFlowMixin, HttpCase):
     def test_margin_hidden_from_helpdesk_only_user(self):
         self.authenticate("sp_desk_helpdesk", "sp_desk_helpdesk_pw")
         for field in ("serial_cost", "serial_margin", "serial_margin_percent"):
-            with self.assertRaises(Exception) as caught:
+            with self.assertRaises(JsonRpcException) as caught:
                 self._call("read", [[self.ticket.id], [field]])
             self.assertIn("AccessError", str(caught.exception))
         fields = self._call("fields_get", [], {"attributes": ["type"]})
@@ -235,14 +238,10 @@ class TestDeskMarginRights(DeskFlowMixin, HttpCase):
             "search_read", [[("id", "=", self.ticket.id)], ["name", "number"]]
         )
         self.assertEqual(rows[0]["name"], "Margin rights")
-        with self.assertRaises(Exception):
-            self._call(
-                "read_group", [[], ["serial_margin:sum"], ["partner_id"]]
-            )
+        with self.assertRaises(JsonRpcException):
+            self._call("read_group", [[], ["serial_margin:sum"], ["partner_id"]])
 
     def test_margin_shown_to_purchase_user(self):
         self.authenticate("sp_desk_buyer_rpc", "sp_desk_buyer_rpc_pw")
-        rows = self._call(
-            "read", [[self.ticket.id], ["serial_cost", "serial_margin"]]
-        )
+        rows = self._call("read", [[self.ticket.id], ["serial_cost", "serial_margin"]])
         self.assertEqual(rows[0]["serial_cost"], 0.0)

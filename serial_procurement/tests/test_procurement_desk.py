@@ -86,9 +86,7 @@ class TestProcurementDesk(SerialProcurementCase):
 
     def test_02_order_across_tickets_one_rfq_per_vendor(self):
         order_a, ticket_a = self._ticket([(self.firewall, 2), (self.switch, 1)])
-        order_b, ticket_b = self._ticket(
-            [(self.firewall, 1)], partner=self.customer_b
-        )
+        order_b, ticket_b = self._ticket([(self.firewall, 1)], partner=self.customer_b)
         lines = (order_a | order_b).order_line
         action = lines.action_serial_order()
         rfqs = self.env["purchase.order"].search(
@@ -98,15 +96,13 @@ class TestProcurementDesk(SerialProcurementCase):
         self.assertEqual(set(action["domain"][0][2]), set(rfqs.ids))
         acme = rfqs.filtered(lambda o: o.partner_id == self.vendor)
         self.assertEqual(
-            sorted((l.ticket_id, l.product_qty) for l in acme.order_line),
+            sorted((pl.ticket_id, pl.product_qty) for pl in acme.order_line),
             sorted([(ticket_a, 2.0), (ticket_b, 1.0)]),
             "each purchase line keeps its ticket and quantity",
         )
         self.assertFalse(acme.ticket_id, "a desk RFQ spans tickets")
         self.assertEqual(acme.order_line.mapped("price_unit"), [800.0, 800.0])
-        self.assertEqual(
-            set(lines.mapped("serial_procurement_state")), {"ordered"}
-        )
+        self.assertEqual(set(lines.mapped("serial_procurement_state")), {"ordered"})
         self.assertIn(acme, ticket_a.purchase_order_ids)
         self.assertIn(acme, ticket_b.purchase_order_ids)
         self.assertEqual(ticket_b.purchase_order_count, 1)
@@ -147,9 +143,7 @@ class TestProcurementDesk(SerialProcurementCase):
 
     def test_03_receipt_sends_each_serial_to_its_ticket(self):
         order_a, ticket_a = self._ticket([(self.firewall, 2)])
-        order_b, ticket_b = self._ticket(
-            [(self.firewall, 1)], partner=self.customer_b
-        )
+        order_b, ticket_b = self._ticket([(self.firewall, 1)], partner=self.customer_b)
         (order_a | order_b).order_line.action_serial_order()
         rfq = ticket_a.purchase_order_ids
         self.assertEqual(rfq, ticket_b.purchase_order_ids)
@@ -188,17 +182,31 @@ class TestProcurementDesk(SerialProcurementCase):
         product = self.firewall
         product.seller_ids = [
             Command.create(
-                {"partner_id": self.vendor.id, "price": 700.0, "company_id": company_b.id}
+                {
+                    "partner_id": self.vendor.id,
+                    "price": 700.0,
+                    "company_id": company_b.id,
+                }
             )
         ]
         order_a, _ticket_a = self._ticket([(product, 1)])
-        env_b = self.env(context=dict(self.env.context, allowed_company_ids=[company_b.id, self.company.id]))
-        order_b = env_b["sale.order"].with_company(company_b).create(
-            {
-                "partner_id": self.customer.id,
-                "company_id": company_b.id,
-                "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 1})],
-            }
+        env_b = self.env(
+            context=dict(
+                self.env.context, allowed_company_ids=[company_b.id, self.company.id]
+            )
+        )
+        order_b = (
+            env_b["sale.order"]
+            .with_company(company_b)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": company_b.id,
+                    "order_line": [
+                        Command.create({"product_id": product.id, "product_uom_qty": 1})
+                    ],
+                }
+            )
         )
         order_b.action_create_ticket()
         self.assertEqual(order_b.ticket_id.company_id, company_b)
@@ -213,7 +221,8 @@ class TestProcurementDesk(SerialProcurementCase):
     def test_06_rights_purchase_user(self):
         order, ticket = self._ticket([(self.firewall, 1)])
         sales_only = self._create_user(
-            "sp_desk_sales", "sales_team.group_sale_salesman,serial_procurement.group_serial_procurement_user"
+            "sp_desk_sales",
+            "sales_team.group_sale_salesman,serial_procurement.group_serial_procurement_user",
         )
         with self.assertRaises(AccessError):
             order.order_line.with_user(sales_only).action_serial_order()
@@ -236,10 +245,13 @@ class TestProcurementDesk(SerialProcurementCase):
         lines = self.env["sale.order.line"].search(safe_eval(action["domain"]))
         self.assertIn(order.order_line.filtered("serial_procurement_state"), lines)
         self.assertNotIn(
-            order.order_line.filtered(lambda l: l.product_id == self.service), lines
+            order.order_line.filtered(lambda sol: sol.product_id == self.service), lines
         )
         groups = self.env["sale.order.line"].read_group(
-            [("id", "in", order.order_line.ids), ("serial_procurement_state", "=", "to_order")],
+            [
+                ("id", "in", order.order_line.ids),
+                ("serial_procurement_state", "=", "to_order"),
+            ],
             ["serial_qty_to_order:sum"],
             ["serial_vendor_id"],
         )

@@ -39,7 +39,7 @@ class TestShipmentImport(SerialProcurementCase):
         cls.switch.barcode = "4006381333931"
         cls.switch.seller_ids = [
             Command.clear(),
-            Command.create({"partner_id": cls.vendor.id, "price": 190.0})
+            Command.create({"partner_id": cls.vendor.id, "price": 190.0}),
         ]
 
     def setUp(self):
@@ -76,8 +76,10 @@ class TestShipmentImport(SerialProcurementCase):
         ]
         self._import(_csv(rows))
         firewall_a = self.picking.move_ids.filtered(
-            lambda m: m.purchase_line_id.ticket_id == self.ticket_a
-            and m.product_id == self.firewall
+            lambda m: (
+                m.purchase_line_id.ticket_id == self.ticket_a
+                and m.product_id == self.firewall
+            )
         )
         firewall_b = self.picking.move_ids.filtered(
             lambda m: m.purchase_line_id.ticket_id == self.ticket_b
@@ -92,9 +94,7 @@ class TestShipmentImport(SerialProcurementCase):
         self.assertEqual(self.picking.state, "done")
         lot = self.env["stock.lot"].search([("name", "=", "FW-1")])
         self.assertEqual(lot.ref, "00:11:22:33:44:01")
-        self.assertEqual(
-            len(self.ticket_a.lot_ids) + len(self.ticket_b.lot_ids), 4
-        )
+        self.assertEqual(len(self.ticket_a.lot_ids) + len(self.ticket_b.lot_ids), 4)
         self.assertEqual(len(self.ticket_b.lot_ids), 1)
         self.assertTrue(self.ticket_a.serial_all_received)
 
@@ -133,11 +133,15 @@ class TestShipmentImport(SerialProcurementCase):
         self.assertIn("row(s) 3", message)
         self.assertIn("twice in the file — row(s) 4, 5", message)
         self.assertIn("already on hand or received before — row(s) 6", message)
-        self.assertEqual(self.picking.move_line_ids.read(["lot_name", "quantity"]), before)
+        self.assertEqual(
+            self.picking.move_line_ids.read(["lot_name", "quantity"]), before
+        )
 
     def test_05_more_serials_than_units(self):
         rows = [["product", "serial"]] + [["FW-200", f"FW-{i}"] for i in range(4)]
-        with self.assertRaisesRegex(UserError, "More serial numbers than units.*row\\(s\\) 5"):
+        with self.assertRaisesRegex(
+            UserError, "More serial numbers than units.*row\\(s\\) 5"
+        ):
             self._import(_csv(rows))
         self.assertFalse(self.picking.move_line_ids.filtered("lot_name"))
 
@@ -176,7 +180,17 @@ class TestShipmentImport(SerialProcurementCase):
             shipment_file.read_table(buffer.getvalue(), "a.xlsx", max_rows=100)
 
     def test_09_done_receipt_refused(self):
-        self._import(_csv([["product", "serial"], ["FW-200", "D-1"], ["FW-200", "D-2"], ["FW-200", "D-3"], ["4006381333931", "D-4"]]))
+        self._import(
+            _csv(
+                [
+                    ["product", "serial"],
+                    ["FW-200", "D-1"],
+                    ["FW-200", "D-2"],
+                    ["FW-200", "D-3"],
+                    ["4006381333931", "D-4"],
+                ]
+            )
+        )
         self._validate(self.picking)
         with self.assertRaisesRegex(UserError, "already done"):
             self._import(_csv([["product", "serial"], ["FW-200", "D-9"]]))

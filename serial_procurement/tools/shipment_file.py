@@ -110,9 +110,7 @@ def _read_xlsx(_, content, max_rows):
         except TableError:
             raise
         except Exception as error:
-            raise TableError(
-                _("This file is not a readable XLSX file.")
-            ) from error
+            raise TableError(_("This file is not a readable XLSX file.")) from error
         return rows
     finally:
         book.close()

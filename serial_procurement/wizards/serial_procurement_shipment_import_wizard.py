@@ -117,7 +117,9 @@ class SerialProcurementShipmentImportWizard(models.TransientModel):
         shown = ", ".join(map(str, numbers[:SHOWN_ROWS]))
         if len(numbers) > SHOWN_ROWS:
             shown = self.env._(
-                "%(rows)s and %(count)s more", rows=shown, count=len(numbers) - SHOWN_ROWS
+                "%(rows)s and %(count)s more",
+                rows=shown,
+                count=len(numbers) - SHOWN_ROWS,
             )
         return shown
 
@@ -242,13 +244,9 @@ class SerialProcurementShipmentImportWizard(models.TransientModel):
                 "code of a product on this receipt): %(values)s"
             ),
             "bad_serial": self.env._("Serial number refused: %(values)s"),
-            "unknown_po": self.env._(
-                "Purchase order not on this receipt: %(values)s"
-            ),
+            "unknown_po": self.env._("Purchase order not on this receipt: %(values)s"),
             "twice": self.env._("Serial number twice in the file"),
-            "known": self.env._(
-                "Serial number already on hand or received before"
-            ),
+            "known": self.env._("Serial number already on hand or received before"),
             "on_receipt": self.env._("Serial number already on this receipt"),
             "too_many": self.env._(
                 "More serial numbers than units without a serial on the receipt"
@@ -298,8 +296,7 @@ class SerialProcurementShipmentImportWizard(models.TransientModel):
             count += len(items)
         picking.message_post(
             body=self.env._(
-                "%(count)s serial number(s) imported from the shipment file "
-                "%(file)s.",
+                "%(count)s serial number(s) imported from the shipment file %(file)s.",
                 count=count,
                 file=self.filename or "",
             )

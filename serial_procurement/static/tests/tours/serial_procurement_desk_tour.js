@@ -27,12 +27,9 @@ registry.category("web_tour.tours").add("serial_procurement_desk_queue_tour", {
             run: "click",
         },
         {
-            content: "One request for quotation for the vendor",
-            trigger: ".o_form_view .o_field_widget[name=partner_id]:contains('Tour Vendor')",
-        },
-        {
-            content: "Its lines keep their tickets",
-            trigger: ".o_form_view .o_field_widget[name=order_line] .o_data_row:eq(1)",
+            content: "One request for quotation for the vendor, a line per ticket",
+            trigger:
+                ".o_form_view .o_field_widget[name=order_line] .o_data_row:eq(1):contains('Tour Firewall')",
         },
     ],
 });
@@ -63,7 +60,7 @@ registry.category("web_tour.tours").add("serial_procurement_desk_import_tour", {
         },
         {
             content: "The file is loaded",
-            trigger: ".modal .o_field_widget[name=data]:contains('asn.csv')",
+            trigger: ".modal .o_field_widget[name=data] .o_clear_file_button",
         },
         {
             content: "Import it",

@@ -52,12 +52,24 @@ def addons_path(odoo):
     return ",".join(p for p in paths if os.path.isdir(p))
 
 
+PROFILE = []
+
+
 def timed(env, func):
     env.flush_all()
     env.invalidate_all()
     queries = env.cr.sql_log_count
     start = time.perf_counter()
-    result = func()
+    if PROFILE:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        result = profiler.runcall(func)
+        env.flush_all()
+        pstats.Stats(profiler).sort_stats("cumtime").print_stats("serial_procurement|addons", PROFILE[0])
+    else:
+        result = func()
     env.flush_all()
     return time.perf_counter() - start, env.cr.sql_log_count - queries, result
 
@@ -125,6 +137,7 @@ class Data:
             [
                 {
                     "name": f"Desk bench {order.name}",
+                    "description": order.name,
                     "partner_id": self.customer.id,
                     "sale_order_link_ids": [(4, order.id)],
                 }
@@ -240,7 +253,12 @@ def main():
     parser.add_argument("--vendors", type=int, default=20)
     parser.add_argument("--rows", type=int, default=10000)
     parser.add_argument("--only", default="queue,order,import")
+    parser.add_argument(
+        "--profile", type=int, default=0, help="print the N costliest functions"
+    )
     args = parser.parse_args()
+    if args.profile:
+        PROFILE.append(args.profile)
     try:
         import odoo
         from odoo import SUPERUSER_ID, api

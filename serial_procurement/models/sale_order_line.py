@@ -231,20 +231,36 @@ class SaleOrderLine(models.Model):
                 ]
             )
             rfq_of.update(zip(new_vendors, created, strict=True))
+        PurchaseLine = self.env["purchase.order.line"]
         vals_list = []
+        # Core's vendor line values (price, taxes, description, date), as a
+        # procurement rule makes them: once per product, vendor and quantity.
+        prepared = {}
         for (vendor, _company), lines in by_key.items():
             order = rfq_of[vendor]
             for line in lines:
+                product = line.product_id
+                key = (product, order, line.serial_qty_to_order)
+                if key not in prepared:
+                    seller = product.seller_ids.filtered(
+                        lambda s, v=vendor, c=company, p=product: (
+                            s.partner_id == v
+                            and s.company_id in (c, self.env["res.company"])
+                            and s.product_id in (p, self.env["product.product"])
+                        )
+                    )[:1]
+                    prepared[key] = PurchaseLine._prepare_purchase_order_line(
+                        product,
+                        line.serial_qty_to_order,
+                        product.uom_id,
+                        company,
+                        seller,
+                        order,
+                    )
                 vals_list.append(
-                    {
-                        "order_id": order.id,
-                        "product_id": line.product_id.id,
-                        "product_qty": line.serial_qty_to_order,
-                        "product_uom": line.product_id.uom_id.id,
-                        "ticket_id": line.order_id.ticket_id.id,
-                    }
+                    dict(prepared[key], ticket_id=line.order_id.ticket_id.id)
                 )
-        purchase_lines = self.env["purchase.order.line"].create(vals_list)
+        purchase_lines = PurchaseLine.create(vals_list)
         orders = purchase_lines.order_id
         self._serial_log_ordered(purchase_lines)
         return orders

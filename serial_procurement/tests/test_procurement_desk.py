@@ -175,6 +175,11 @@ class TestProcurementDesk(SerialProcurementCase):
         self.assertFalse(
             self.env["purchase.order"].search([("serial_desk", "=", True)])
         )
+        # A vendor price added later names the vendor of the queued line.
+        self.switch.seller_ids = [
+            Command.create({"partner_id": self.vendor_b.id, "price": 200.0})
+        ]
+        self.assertEqual(order.order_line.serial_vendor_id, self.vendor_b)
 
     def test_05_one_rfq_per_vendor_and_company(self):
         company_b = self.env["res.company"].create({"name": "Second MSP"})

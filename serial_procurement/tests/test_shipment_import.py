@@ -4,8 +4,8 @@ import base64
 import io
 
 from odoo import Command
-from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
 
 from ..tools import shipment_file
 from .common import SerialProcurementCase
@@ -194,3 +194,26 @@ class TestShipmentImport(SerialProcurementCase):
         self._validate(self.picking)
         with self.assertRaisesRegex(UserError, "already done"):
             self._import(_csv([["product", "serial"], ["FW-200", "D-9"]]))
+
+    def test_10_other_company_receipt_refused(self):
+        company_b = self.env["res.company"].create({"name": "Other MSP"})
+        user = new_test_user(
+            self.env,
+            login="sp_asn_other",
+            groups="stock.group_stock_user",
+            company_id=company_b.id,
+            company_ids=[Command.set(company_b.ids)],
+        )
+        with self.assertRaises(AccessError):
+            self.picking.with_user(user).action_serial_import_shipment()
+        Wizard = self.env["serial.procurement.shipment.import.wizard"]
+        wizard = Wizard.create(
+            {
+                "picking_id": self.picking.id,
+                "data": base64.b64encode(b"product,serial\nFW-200,X-1"),
+                "filename": "asn.csv",
+            }
+        )
+        with self.assertRaises(AccessError):
+            wizard.with_user(user).action_import()
+        self.assertFalse(self.picking.move_line_ids.filtered("lot_name"))

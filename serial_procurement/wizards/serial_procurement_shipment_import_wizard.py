@@ -286,14 +286,18 @@ class SerialProcurementShipmentImportWizard(models.TransientModel):
             *(move.purchase_line_id.ticket_id for move in plan)
         )
         tickets._check_can_receive_serials()
-        count = 0
-        for move, items in plan.items():
-            move._serial_add_move_lines(
-                [serial for serial, _ref in items],
-                move.purchase_line_id.ticket_id,
-                refs=[ref for _serial, ref in items],
-            )
-            count += len(items)
+        self.env["stock.move"]._serial_add_move_lines_batch(
+            [
+                (
+                    move,
+                    [serial for serial, _ref in items],
+                    move.purchase_line_id.ticket_id,
+                    [ref for _serial, ref in items],
+                )
+                for move, items in plan.items()
+            ]
+        )
+        count = sum(len(items) for items in plan.values())
         picking.message_post(
             body=self.env._(
                 "%(count)s serial number(s) imported from the shipment file %(file)s.",

@@ -65,9 +65,42 @@ def timed(env, func):
         import pstats
 
         profiler = cProfile.Profile()
-        result = profiler.runcall(func)
-        env.flush_all()
-        pstats.Stats(profiler).sort_stats("cumtime").print_stats("serial_procurement|addons", PROFILE[0])
+        result = profiler.runcall(lambda: (func(), env.flush_all())[0])
+        stats = pstats.Stats(profiler).sort_stats("cumtime")
+        stats.print_stats(PROFILE[0])
+        if os.environ.get("SP_BENCH_CALLEES"):
+            stats.print_callees(os.environ["SP_BENCH_CALLEES"])
+    elif os.environ.get("SP_BENCH_SQL"):
+        import collections
+        import re as _re
+
+        seen = collections.Counter()
+        original = type(env.cr._obj).execute
+        raw = env.cr._obj
+
+        class Spy:
+            def __getattr__(self, name):
+                return getattr(raw, name)
+
+            def execute(self, query, params=None):
+                text = query.decode() if isinstance(query, bytes) else str(query)
+                key = _re.sub(r"\s+", " ", text)[:110]
+                seen[key] += 1
+                trace = os.environ.get("SP_BENCH_SQL_TRACE")
+                if trace and trace in key and seen[key] == 3:
+                    import traceback
+
+                    traceback.print_stack(limit=25)
+                return original(raw, query, params)
+
+        env.cr._obj = Spy()
+        try:
+            result = func()
+            env.flush_all()
+        finally:
+            env.cr._obj = raw
+        for text, count in seen.most_common(25):
+            print(f"{count:>6} {text}")
     else:
         result = func()
     env.flush_all()

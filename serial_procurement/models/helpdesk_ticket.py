@@ -539,6 +539,9 @@ class HelpdeskTicket(models.Model):
         "serial_purchase_line_ids.currency_id",
     )
     def _compute_serial_margin(self):
+        # One read of the purchase lines and serials of all the tickets.
+        self.serial_purchase_line_ids.mapped("price_subtotal")
+        self.sudo().lot_ids.mapped("serial_from_stock")
         for ticket in self:
             company = ticket.company_id or self.env.company
             currency = company.currency_id

@@ -2,8 +2,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
 
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
@@ -119,6 +117,7 @@ class SaleOrderLine(models.Model):
         for line in self - in_scope:
             line.serial_procurement_state = False
             line.serial_qty_to_order = 0.0
+        self._serial_prefetch_procurement(in_scope.order_id.ticket_id)
         for ticket, lines in in_scope.grouped(
             lambda line: line.order_id.ticket_id
         ).items():
@@ -127,6 +126,19 @@ class SaleOrderLine(models.Model):
                 state, to_order = figures.get(line.id, (False, 0.0))
                 line.serial_procurement_state = state
                 line.serial_qty_to_order = to_order
+
+    @api.model
+    def _serial_prefetch_procurement(self, tickets):
+        """Read in a few queries what ``_serial_line_procurement`` reads per
+        ticket: the estimates' lines and serials, the tickets' purchase lines
+        (the cache serves each ticket then)."""
+        purchase_lines = tickets.serial_purchase_line_ids
+        purchase_lines.mapped("product_qty")
+        purchase_lines.product_uom.mapped("factor")
+        sale_lines = tickets.sale_order_id.order_line
+        sale_lines.mapped("qty_delivered")
+        sale_lines.serial_lot_ids.mapped("name")
+        sale_lines.product_id.mapped("tracking")
 
     @api.depends(
         "company_id",
@@ -154,6 +166,7 @@ class SaleOrderLine(models.Model):
         and quantity. Returns the RFQs."""
         self.env["purchase.order"].check_access("create")
         self.flush_model(["serial_procurement_state", "serial_qty_to_order"])
+        self.fetch(["serial_procurement_state", "serial_qty_to_order", "product_id"])
         lines = self.filtered(
             lambda line: (
                 line.serial_procurement_state == "to_order"
@@ -236,6 +249,7 @@ class SaleOrderLine(models.Model):
         # Core's vendor line values (price, taxes, description, date), as a
         # procurement rule makes them: once per product, vendor and quantity.
         prepared = {}
+        Distribution = self.env["account.analytic.distribution.model"].sudo()
         for (vendor, _company), lines in by_key.items():
             order = rfq_of[vendor]
             for line in lines:
@@ -249,7 +263,7 @@ class SaleOrderLine(models.Model):
                             and s.product_id in (p, self.env["product.product"])
                         )
                     )[:1]
-                    prepared[key] = PurchaseLine._prepare_purchase_order_line(
+                    vals = PurchaseLine._prepare_purchase_order_line(
                         product,
                         line.serial_qty_to_order,
                         product.uom_id,
@@ -257,27 +271,26 @@ class SaleOrderLine(models.Model):
                         seller,
                         order,
                     )
+                    # Core's analytic distribution of the line, looked up once;
+                    # sudo as core's stored compute does (compute_sudo).
+                    vals["analytic_distribution"] = (
+                        Distribution._get_distribution(
+                            {
+                                "product_id": product.id,
+                                "product_categ_id": product.categ_id.id,
+                                "partner_id": order.partner_id.id,
+                                "partner_category_id": order.partner_id.category_id.ids,
+                                "company_id": company.id,
+                            }
+                        )
+                        or False
+                    )
+                    prepared[key] = vals
                 vals_list.append(
                     dict(prepared[key], ticket_id=line.order_id.ticket_id.id)
                 )
         purchase_lines = PurchaseLine.create(vals_list)
-        orders = purchase_lines.order_id
-        self._serial_log_ordered(purchase_lines)
-        return orders
-
-    def _serial_log_ordered(self, purchase_lines):
-        """One chatter note per ticket: the RFQs its units were ordered on."""
-        bodies = {}
-        for ticket, lines in purchase_lines.grouped("ticket_id").items():
-            bodies[ticket.id] = Markup(
-                self.env._("Ordered by the procurement desk on %(orders)s.")
-            ) % {
-                "orders": Markup(", ").join(o._get_html_link() for o in lines.order_id)
-            }
-        if bodies:
-            self.env["helpdesk.ticket"].browse(list(bodies))._message_log_batch(
-                bodies=bodies
-            )
+        return purchase_lines.order_id
 
     def _serial_order_action(self, orders):
         action = self.env["ir.actions.actions"]._for_xml_id("purchase.purchase_rfq")

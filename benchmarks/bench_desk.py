@@ -18,7 +18,9 @@ queries. The machine is shared: treat the figures as orders of magnitude.
 
 Usage: python3 benchmarks/bench_desk.py [--database DB] [--queue-lines 10000]
            [--order-lines 1000] [--tickets 300] [--vendors 20] [--rows 10000]
-The database must have serial_procurement installed.
+The database must have serial_procurement installed. Diagnostics:
+``--profile N`` prints the N costliest functions of each timed step (cProfile);
+``SP_BENCH_SQL=1`` counts the step's SQL statements by their first characters.
 """
 
 import argparse

@@ -25,6 +25,7 @@
     "data": [
         "security/serial_procurement_security.xml",
         "security/ir.model.access.csv",
+        "security/serial_procurement_desk_security.xml",
         "views/product_template_views.xml",
         "views/res_config_settings_views.xml",
         "views/stock_lot_views.xml",
@@ -49,6 +50,10 @@
         "data/base_automation_data.xml",
         "views/stock_lot_warranty_views.xml",
         "views/stock_lot_portal_templates.xml",
+        "views/sale_order_line_procurement_views.xml",
+        "views/helpdesk_ticket_margin_views.xml",
+        "wizards/serial_procurement_shipment_import_wizard_views.xml",
+        "data/mail_template_data.xml",
     ],
     "assets": {
         "web.assets_tests": [

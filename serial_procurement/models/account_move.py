@@ -47,6 +47,7 @@ class AccountMove(models.Model):
 
     def _post(self, soft=True):
         invoices = self.filtered(lambda m: m.move_type == "out_invoice")
+        invoices._serial_check_reviewed_final_invoice()
         lines = invoices.invoice_line_ids
         lines._serial_add_new_serials()
         lines._serial_set_lots_from_deliveries()
@@ -59,6 +60,21 @@ class AccountMove(models.Model):
         ).invoice_line_ids._serial_stamp_invoiced()
         posted.filtered(lambda m: m.move_type == "out_refund")._serial_free_refunded()
         return posted
+
+    def _serial_check_reviewed_final_invoice(self):
+        """A ticket's final invoice left in draft for review (company setting
+        ``serial_final_invoice_draft``) is posted only if the ticket's checks
+        still hold: estimate confirmed, every serial-required unit with its
+        serial."""
+        # sudo: the ticket and its estimate are read to check, nothing written
+        for move in self.sudo().filtered(
+            lambda m: (
+                m.ticket_id
+                and m.company_id.serial_final_invoice_draft
+                and not m._is_serial_deposit_invoice()
+            )
+        ):
+            move.ticket_id._serial_check_final_invoice_post()
 
     def _serial_free_refunded(self):
         """A posted credit note frees for a new invoice (a) the serials on its

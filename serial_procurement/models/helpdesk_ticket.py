@@ -82,10 +82,24 @@ class HelpdeskTicket(models.Model):
         compute="_compute_charge_line_ids",
         help="Estimate lines not invoiced yet, and deposits not deducted yet.",
     )
-    purchase_order_ids = fields.One2many(
+    purchase_order_ids = fields.Many2many(
+        comodel_name="purchase.order",
+        string="Purchase Orders",
+        compute="_compute_purchase_order_ids",
+        search="_search_purchase_order_ids",
+        help="Purchase orders of the ticket, and the procurement desk's orders "
+        "with a line for it.",
+    )
+    serial_order_purchase_ids = fields.One2many(
         comodel_name="purchase.order",
         inverse_name="ticket_id",
-        string="Purchase Orders",
+        string="Purchase Orders of the Ticket",
+    )
+    serial_purchase_line_ids = fields.One2many(
+        comodel_name="purchase.order.line",
+        inverse_name="ticket_id",
+        string="Purchase Lines",
+        help="Purchase order lines whose units are received onto this ticket.",
     )
     purchase_order_count = fields.Integer(compute="_compute_purchase_order_count")
     receipt_ids = fields.Many2many(
@@ -163,6 +177,41 @@ class HelpdeskTicket(models.Model):
         compute="_compute_serial_sourcing",
     )
     serial_can_deposit = fields.Boolean(compute="_compute_serial_can_deposit")
+    serial_has_draft_invoice = fields.Boolean(
+        string="Final Invoice to Post",
+        compute="_compute_serial_has_draft_invoice",
+        help="The final invoice was made in draft for review.",
+    )
+    serial_company_currency_id = fields.Many2one(
+        related="company_id.currency_id",
+        string="Company Currency",
+    )
+    serial_cost = fields.Monetary(
+        string="Cost",
+        compute="_compute_serial_margin",
+        store=True,
+        currency_field="serial_company_currency_id",
+        groups="purchase.group_purchase_user",
+        help="Purchase cost of the units of the estimate: the purchase line "
+        "price of the units bought for the ticket, the stock valuation of the "
+        "units allocated from stock. In the company's currency.",
+    )
+    serial_margin = fields.Monetary(
+        string="Margin",
+        compute="_compute_serial_margin",
+        store=True,
+        currency_field="serial_company_currency_id",
+        groups="purchase.group_purchase_user",
+        help="Untaxed total of the estimate less the cost.",
+    )
+    serial_margin_percent = fields.Float(
+        string="Margin (%)",
+        compute="_compute_serial_margin",
+        store=True,
+        aggregator="avg",
+        groups="purchase.group_purchase_user",
+        help="Margin over the untaxed total of the estimate.",
+    )
 
     # ------------------------------------------------------------------
     # Computes
@@ -349,17 +398,79 @@ class HelpdeskTicket(models.Model):
                 )
             )
         self._check_serials_allocated_for_invoice()
+        draft = self._serial_draft_final_invoices()
+        if draft:
+            return self._serial_invoice_form(draft[:1])
         with order._serial_invoicing_through_ticket():
             invoice = order._create_invoices(final=True)
         if not invoice:
             raise UserError(_("You are not allowed to create invoices."))
         invoice.invoice_line_ids._serial_set_lots_from_sale_lines()
-        invoice.with_env(poster.env).action_post()
+        review = (self.company_id or order.company_id).serial_final_invoice_draft
+        if not review:
+            invoice.with_env(poster.env).action_post()
         self.message_post(
-            body=Markup(_("Invoice %(invoice)s created."))
+            body=Markup(
+                _("Invoice %(invoice)s created in draft, to review and post.")
+                if review
+                else _("Invoice %(invoice)s created.")
+            )
             % {"invoice": invoice._get_html_link()}
         )
         self._serial_update_stage()
+        return self._serial_invoice_form(invoice)
+
+    def _serial_draft_final_invoices(self):
+        """Draft customer invoices of the estimate other than deposits."""
+        self.ensure_one()
+        return self.sale_order_id.invoice_ids.filtered(
+            lambda m: (
+                m.state == "draft"
+                and m.move_type == "out_invoice"
+                and not m._is_serial_deposit_invoice()
+            )
+        )
+
+    @api.depends("sale_order_id.invoice_ids.state")
+    def _compute_serial_has_draft_invoice(self):
+        for ticket in self:
+            ticket.serial_has_draft_invoice = bool(
+                ticket.sale_order_id and ticket._serial_draft_final_invoices()
+            )
+
+    def _serial_check_final_invoice_post(self):
+        """The ticket's checks before its final invoice is posted (also when
+        the user posts a draft made for review)."""
+        for ticket in self:
+            order = ticket._get_confirmed_order()
+            if order.state != "sale":
+                raise UserError(
+                    _(
+                        "Confirm the estimate %(order)s before invoicing it.",
+                        order=order.name,
+                    )
+                )
+            ticket._check_serials_allocated_for_invoice()
+
+    def action_post_final_invoice(self):
+        """Post the draft final invoice made for review, after the ticket's
+        checks, with the ticket's posting right."""
+        self.ensure_one()
+        poster = self._serial_billing_env()
+        drafts = self._serial_draft_final_invoices()
+        if not drafts:
+            raise UserError(
+                _(
+                    "Ticket %(ticket)s has no draft final invoice to post.",
+                    ticket=self.display_name,
+                )
+            )
+        self._serial_check_final_invoice_post()
+        drafts.with_env(poster.env).action_post()
+        self._serial_update_stage()
+        return self._serial_invoice_form(drafts[:1])
+
+    def _serial_invoice_form(self, invoice):
         return {
             "type": "ir.actions.act_window",
             "res_model": "account.move",
@@ -392,7 +503,9 @@ class HelpdeskTicket(models.Model):
         "sale_order_id.order_line.product_uom_qty",
         "lot_ids",
         "purchase_order_ids.state",
-        "purchase_order_ids.order_line.qty_received",
+        "serial_purchase_line_ids.state",
+        "serial_purchase_line_ids.product_qty",
+        "serial_purchase_line_ids.qty_received",
         "billing_status",
         "deposit_invoice_ids",
         "delivery_status",
@@ -418,6 +531,55 @@ class HelpdeskTicket(models.Model):
             ticket.serial_qty_to_buy = sum(to_buy.values())
             ticket.serial_next_step = ticket._serial_compute_next_step(
                 ticket.serial_qty_to_source, usable
+            )
+
+    @api.depends(
+        "company_id",
+        "sale_order_id.amount_untaxed",
+        "sale_order_id.currency_id",
+        "lot_ids.serial_from_stock",
+        "lot_ids.sale_line_id",
+        "serial_purchase_line_ids.state",
+        "serial_purchase_line_ids.price_subtotal",
+        "serial_purchase_line_ids.currency_id",
+    )
+    def _compute_serial_margin(self):
+        # One read of the purchase lines and serials of all the tickets.
+        self.serial_purchase_line_ids.mapped("price_subtotal")
+        self.sudo().lot_ids.mapped("serial_from_stock")
+        for ticket in self:
+            company = ticket.company_id or self.env.company
+            currency = company.currency_id
+            order = ticket.sale_order_id
+            date = order.date_order or fields.Date.context_today(ticket)
+            cost = 0.0
+            for line in ticket.serial_purchase_line_ids:
+                if line.state == "cancel" or line.display_type:
+                    continue
+                cost += line.currency_id._convert(
+                    line.price_subtotal, currency, company, date
+                )
+            # sudo: the valuation of the serials is read, nothing is written
+            lots = ticket.sudo().lot_ids.filtered(
+                lambda lot, o=order: (
+                    lot.serial_from_stock and lot.sale_line_id.order_id == o
+                )
+            )
+            for lot in lots.with_company(company):
+                product = lot.product_id
+                price = lot.standard_price if product.lot_valuated else 0.0
+                cost += price or product.standard_price
+            revenue = (
+                order.currency_id._convert(
+                    order.amount_untaxed, currency, company, date
+                )
+                if order
+                else 0.0
+            )
+            ticket.serial_cost = cost
+            ticket.serial_margin = revenue - cost
+            ticket.serial_margin_percent = (
+                (revenue - cost) / revenue * 100.0 if revenue else 0.0
             )
 
     # ------------------------------------------------------------------
@@ -447,12 +609,13 @@ class HelpdeskTicket(models.Model):
         return {product.id: count for product, count in groups}
 
     def _serial_units_on_open_purchases(self):
-        """Return {product_id: quantity} still to receive on the ticket's POs."""
+        """Return {product_id: quantity} still to receive on the purchase lines
+        of this ticket (its own orders and the procurement desk's)."""
         self.ensure_one()
         pending = defaultdict(float)
-        lines = self.purchase_order_ids.filtered(
-            lambda po: po.state != "cancel"
-        ).order_line
+        lines = self.serial_purchase_line_ids.filtered(
+            lambda line: line.state != "cancel"
+        )
         for line in lines:
             if line.display_type:
                 continue
@@ -462,6 +625,46 @@ class HelpdeskTicket(models.Model):
             )
             pending[product.id] += open_qty
         return pending
+
+    def _serial_line_procurement(self):
+        """{estimate line id: (procurement state, units to order)} of the
+        ticket's lines the procurement desk follows. The units on its open
+        purchase lines (``_serial_units_on_open_purchases``) cover the units
+        without a serial of its lines, in the estimate's order."""
+        self.ensure_one()
+        on_order = self._serial_units_on_open_purchases()
+        figures = {}
+        lines = self.sale_order_id.order_line.filtered(
+            lambda line: line._serial_in_procurement_scope()
+        )
+        for line in lines.sorted(lambda ln: (ln.sequence, ln.id)):
+            product = line.product_id
+            rounding = product.uom_id.rounding
+            needed = line.product_uom._compute_quantity(
+                line.product_uom_qty, product.uom_id
+            )
+            missing = max(needed - len(line.serial_lot_ids), 0.0)
+            covered = min(missing, on_order.get(product.id, 0.0))
+            on_order[product.id] = on_order.get(product.id, 0.0) - covered
+            to_order = missing - covered
+            if (
+                float_compare(needed, 0.0, precision_rounding=rounding) > 0
+                and float_compare(
+                    line.qty_delivered,
+                    line.product_uom_qty,
+                    precision_rounding=line.product_uom.rounding,
+                )
+                >= 0
+            ):
+                state = "delivered"
+            elif float_compare(to_order, 0.0, precision_rounding=rounding) > 0:
+                state = "to_order"
+            elif float_compare(missing, 0.0, precision_rounding=rounding) > 0:
+                state = "ordered"
+            else:
+                state = "received"
+            figures[line.id] = (state, to_order)
+        return figures
 
     def _serial_units_unallocated(self):
         """Return {product_id: units ordered but without a serial on this ticket}."""
@@ -822,6 +1025,32 @@ class HelpdeskTicket(models.Model):
                 lambda line: line._is_serial_pending_charge()
             )
 
+    @api.depends("serial_order_purchase_ids", "serial_purchase_line_ids.order_id")
+    def _compute_purchase_order_ids(self):
+        for ticket in self:
+            ticket.purchase_order_ids = (
+                ticket.serial_order_purchase_ids
+                | ticket.serial_purchase_line_ids.order_id
+            )
+
+    def _search_purchase_order_ids(self, operator, value):
+        if operator not in ("in", "not in", "=", "!="):
+            raise UserError(_("Unsupported search on the purchase orders of tickets."))
+        positive = operator in ("in", "=")
+        domain = [
+            "|",
+            ("serial_order_purchase_ids", "in", value),
+            ("serial_purchase_line_ids.order_id", "in", value),
+        ]
+        if isinstance(value, bool) or value is None:
+            domain = [
+                "|",
+                ("serial_order_purchase_ids", "!=", False),
+                ("serial_purchase_line_ids", "!=", False),
+            ]
+            positive = positive == bool(value)
+        return domain if positive else ["!", *domain]
+
     @api.depends("purchase_order_ids")
     def _compute_purchase_order_count(self):
         for ticket in self:
@@ -1099,6 +1328,31 @@ class HelpdeskTicket(models.Model):
                     items,
                 ),
                 partner_ids=ticket.partner_id.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+
+    def _serial_notify_customer(self, event):
+        """E-mail the customers of these tickets whose company tells them
+        (``serial_notify_customer``) that the units arrived (``event``
+        ``received``) or shipped (``delivered``), with the serials, through
+        the editable mail template; the message is logged on the ticket."""
+        xmlid = {
+            "received": "serial_procurement.mail_template_ticket_units_received",
+            "delivered": "serial_procurement.mail_template_ticket_units_delivered",
+        }[event]
+        tickets = self.filtered(
+            lambda t: (
+                t.partner_id
+                and (t.company_id or self.env.company).serial_notify_customer
+            )
+        )
+        template = self.env.ref(xmlid, raise_if_not_found=False)
+        if not tickets or not template:
+            return
+        for ticket in tickets:
+            ticket.message_post_with_source(
+                template,
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",
             )

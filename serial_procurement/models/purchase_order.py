@@ -25,6 +25,14 @@ class PurchaseOrder(models.Model):
         string="Received Serials",
     )
     serial_lot_count = fields.Integer(compute="_compute_serial_lot_count")
+    serial_desk = fields.Boolean(
+        string="Procurement Desk",
+        copy=False,
+        readonly=True,
+        help="Made by the procurement desk for the lines of several tickets: "
+        "each line keeps its ticket. The desk adds to this request for "
+        "quotation while it is a draft.",
+    )
 
     @api.depends("serial_lot_ids")
     def _compute_serial_lot_count(self):
@@ -53,7 +61,7 @@ class PurchaseOrder(models.Model):
 
     def button_confirm(self):
         res = super().button_confirm()
-        self.ticket_id._serial_update_stage()
+        (self.ticket_id | self.order_line.ticket_id)._serial_update_stage()
         return res
 
     def action_view_serials(self):

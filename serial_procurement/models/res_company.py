@@ -87,6 +87,19 @@ class ResCompany(models.Model):
         "while serials differing only by case exist.",
     )
 
+    serial_final_invoice_draft = fields.Boolean(
+        string="Review the final invoice before posting",
+        help="Make Invoice on a ticket leaves its final invoice in draft and "
+        "opens it, to review and post it. Off: it is posted at once.",
+    )
+    serial_notify_customer = fields.Boolean(
+        string="Tell the customer when the units arrive and ship",
+        help="When every unit of a ticket is received, and when its delivery is "
+        "done, e-mail the ticket's customer the serial numbers (mail templates "
+        "Serial Procurement: Units Received / Units Delivered), logged on the "
+        "ticket.",
+    )
+
     # ------------------------------------------------------------------
     # The rules switch (issue #19)
     # ------------------------------------------------------------------

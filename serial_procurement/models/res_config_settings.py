@@ -31,6 +31,12 @@ class ResConfigSettings(models.TransientModel):
     serial_case_insensitive = fields.Boolean(
         related="company_id.serial_case_insensitive", readonly=False
     )
+    serial_final_invoice_draft = fields.Boolean(
+        related="company_id.serial_final_invoice_draft", readonly=False
+    )
+    serial_notify_customer = fields.Boolean(
+        related="company_id.serial_notify_customer", readonly=False
+    )
 
     @api.model
     def get_values(self):

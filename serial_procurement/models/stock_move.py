@@ -306,9 +306,32 @@ class StockMove(models.Model):
         )
         return max(int(self.product_uom_qty - with_serial), 0)
 
-    def _serial_add_move_lines(self, serials, ticket):
+    def _serial_add_move_lines(self, serials, ticket, refs=None):
         """Replace the lines without a serial by one line per serial, through
-        core's own import (``action_generate_lot_line_vals``)."""
+        core's own import (``action_generate_lot_line_vals``). ``refs``: the
+        internal reference (e.g. MAC address) of each serial, or None."""
+        self.ensure_one()
+        return self._serial_add_move_lines_batch([(self, serials, ticket, refs)])
+
+    @api.model
+    def _serial_add_move_lines_batch(self, entries):
+        """``_serial_add_move_lines`` for several moves at once (``entries``:
+        [(move, serials, ticket, refs)]): one unlink of their lines without a
+        serial and one create of all the new lines, so that the cost per
+        serial stays flat however many moves a file fills."""
+        vals_list = []
+        for move, serials, ticket, refs in entries:
+            vals_list += move._serial_move_line_vals(serials, ticket, refs)
+        moves = self.browse([entry[0].id for entry in entries])
+        moves.move_line_ids.filtered(
+            lambda ml: not ml.lot_id and not ml.lot_name
+        ).unlink()
+        lines = self.env["stock.move.line"].create(vals_list)
+        moves._serial_keep_ready()
+        return lines
+
+    def _serial_move_line_vals(self, serials, ticket, refs=None):
+        """Values of one receipt line per serial of this move."""
         self.ensure_one()
         context = {
             "default_product_id": self.product_id.id,
@@ -328,12 +351,11 @@ class StockMove(models.Model):
                 if isinstance(value, dict) and "id" in value:
                     vals[key] = value["id"]
             vals["ticket_id"] = ticket.id
-        self.move_line_ids.filtered(
-            lambda ml: not ml.lot_id and not ml.lot_name
-        ).unlink()
-        lines = self.env["stock.move.line"].create(vals_list)
-        self._serial_keep_ready()
-        return lines
+        if refs:
+            for vals, ref in zip(vals_list, refs, strict=True):
+                if ref:
+                    vals["serial_lot_ref"] = ref
+        return vals_list
 
     def _serial_keep_ready(self):
         """A receipt line that needs no reservation stays Ready when its lines

@@ -29,6 +29,12 @@ class StockMoveLine(models.Model):
         "the purchase order's ticket.",
     )
 
+    serial_lot_ref = fields.Char(
+        string="Serial Reference",
+        help="Internal reference (e.g. MAC address) of the serial created on "
+        "this line, from the distributor's shipment file.",
+    )
+
     @api.depends("move_id.purchase_line_id.ticket_id")
     def _compute_ticket_id(self):
         for line in self:
@@ -113,6 +119,8 @@ class StockMoveLine(models.Model):
         vals = {}
         if self.product_id.tracking == "serial":
             vals["company_id"] = self.company_id.id
+        if self.serial_lot_ref:
+            vals["ref"] = self.serial_lot_ref
         purchase = self.move_id.purchase_line_id.order_id
         if purchase:
             vals["purchase_order_id"] = purchase.id

@@ -40,6 +40,7 @@ class StockPicking(models.Model):
     def _action_done(self):
         receipt_lines = self._serial_receipt_move_lines()
         receipt_lines._serial_check_receipt()
+        waiting = receipt_lines.ticket_id.filtered(lambda t: not t.serial_all_received)
         self._serial_check_outgoing()
         delivery_moves = self._serial_delivery_moves()
         if receipt_lines.filtered("ticket_id"):
@@ -56,6 +57,8 @@ class StockPicking(models.Model):
         self.env["stock.lot"]._serial_allocate_delivered(delivery_moves)
         self._serial_log_deliveries(delivery_moves)
         (delivery_moves.ticket_id | receipt_lines.ticket_id)._serial_update_stage()
+        waiting.filtered("serial_all_received")._serial_notify_customer("received")
+        delivery_moves.ticket_id._serial_notify_customer("delivered")
         self._serial_stamp_materials()
         return res
 
@@ -108,6 +111,20 @@ class StockPicking(models.Model):
         return self.move_ids.filtered(
             lambda m: m.picking_code == "incoming" and m.state not in ("done", "cancel")
         ).move_line_ids.filtered(lambda ml: ml.quantity > 0)
+
+    def action_serial_import_shipment(self):
+        """Open the dialog that reads the distributor's shipment file (product,
+        serial, ref, po) onto this receipt."""
+        self.ensure_one()
+        self.check_access("write")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Import Shipment File"),
+            "res_model": "serial.procurement.shipment.import.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_picking_id": self.id},
+        }
 
     def action_view_tickets(self):
         singleton.ensure_one(self)

@@ -41,3 +41,7 @@ from . import test_hostile_guards
 from . import test_core_regressions
 from . import test_rules_switch
 from . import test_ticket_owns_estimate
+from . import test_procurement_desk
+from . import test_shipment_import
+from . import test_desk_billing
+from . import test_tour_desk

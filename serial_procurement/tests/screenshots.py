@@ -156,4 +156,29 @@ class TakeScreenshots(SerialProcurementCase, HttpCase):
                 ".o_list_renderer .o_data_row, .o_view_nocontent",
             )
         )
-        self.assertEqual(len(out), 5)
+        # Procurement desk (issue #22): the queue by vendor, the shipment file.
+        for partner, lines in (
+            (self.customer, [(self.firewall, 3), (self.switch, 2)]),
+            (self.customer_b, [(self.firewall, 1)]),
+        ):
+            self._create_ticket(self._create_quotation(lines, partner=partner))
+        self.env.flush_all()
+        out.append(
+            self._shoot(
+                "procurement_queue",
+                "/odoo/action-serial_procurement.sale_order_line_procurement_action",
+                ".o_list_view .o_group_header",
+                click=".o_list_view .o_group_header",
+                ready_after_click=".o_list_view .o_data_row",
+            )
+        )
+        out.append(
+            self._shoot(
+                "shipment_import",
+                "/odoo/stock.picking/%d" % receipt.id,
+                "button[name='action_serial_import_shipment']",
+                click="button[name='action_serial_import_shipment']",
+                ready_after_click=".modal .o_form_view",
+            )
+        )
+        self.assertEqual(len(out), 7)

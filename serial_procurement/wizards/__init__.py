@@ -7,3 +7,4 @@ from . import serial_procurement_count_sheet_wizard
 from . import serial_procurement_ticket_material_wizard
 from . import serial_procurement_allocate_stock_wizard
 from . import serial_procurement_rules_wizard
+from . import serial_procurement_shipment_import_wizard

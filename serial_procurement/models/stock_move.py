@@ -5,7 +5,8 @@ from collections import Counter, defaultdict
 from odoo import _, api, fields, models
 from odoo.tools import float_compare
 
-from ..tools import reservation_plan
+from ..tools import batch_state, reservation_plan
+from .stock_move_line import NEW_LOTS
 
 DONE = ("done", "cancel")
 # Context keys: hold back core's reserve-on-arrival; moves not to top up.
@@ -77,6 +78,14 @@ class StockMove(models.Model):
             self.filtered(lambda m: m.state not in DONE).move_line_ids
         )
         return super()._action_done(cancel_backorder=cancel_backorder)
+
+    def _serial_done_with_new_lots(self, lots):
+        """Do these moves, ``lots`` being serials just created by the addon that
+        have no quant anywhere yet: their quants are created in one batch
+        (``stock.move.line._action_done``). The declaration is state of this
+        call (``tools/batch_state``), out of any client's reach."""
+        with batch_state.opened(self.env.cr, NEW_LOTS, frozenset(lots.ids)):
+            return self._action_done()
 
     # ------------------------------------------------------------------
     # Reservation of an estimate's serials on its deliveries (issue #10)
@@ -160,9 +169,9 @@ class StockMove(models.Model):
         batch = Quant._serial_new_batch_reserve(
             Quant.browse([quant.id for quant in new_quants.values()])
         )
-        self.env["stock.move.line"].with_context(
-            quants_cache=quants_cache, serial_batch_reserve=batch
-        ).create(vals_list)
+        lines = self.env["stock.move.line"].with_context(quants_cache=quants_cache)
+        with Quant._serial_batch_reserving(batch):
+            lines.create(vals_list)
         Quant._serial_apply_batch_reserve(batch)
         holder_moves.with_context(**{SKIP_ASSIGN: planned.ids})._action_assign()
         return planned

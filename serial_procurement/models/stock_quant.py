@@ -8,11 +8,16 @@ from odoo.tools import SQL, float_compare
 
 from odoo.addons.stock.models.stock_quant import StockQuant as CoreStockQuant
 
+from ..tools import batch_state
+
 _logger = logging.getLogger(__name__)
 
 ONE_PLACE = "stock_quant_serial_one_place"
-# Context key: reservations of planned quants counted, then written at once.
-BATCH_RESERVE = "serial_batch_reserve"
+# Private tokens of the batch paths (tools/batch_state: state on the cursor,
+# never a context key): reservations of planned quants counted, then written at
+# once; the quants of brand-new serials created in one batch.
+BATCH_RESERVE = object()
+BULK_CREATE = object()
 
 # Checked at commit (deferred): within a transaction a serial leaves its old
 # quant before it enters the new one in any order. Touching the serial's row
@@ -69,16 +74,33 @@ class StockQuant(models.Model):
     def create(self, vals_list):
         """Outside inventory mode core creates quants one at a time (each with
         its own INSERT and serial check). The quants of brand-new serials that
-        the count sheet import makes in bulk (``serial_bulk_quants`` in the
-        context) are created in one batch instead, with the same values and
-        checks, as long as no other addon overrides this step."""
-        if (
-            self.env.context.get("serial_bulk_quants")
-            and not self._is_inventory_mode()
-            and self._serial_can_batch_create()
-        ):
-            return super(CoreStockQuant, self).create(vals_list)
+        the addon's own receipt and count sheet steps make in bulk
+        (``_serial_create_new_quants``) are created in one batch instead, with
+        the same values and one check for all, as long as no other addon
+        overrides this step."""
+        bulk = batch_state.current(self.env.cr, BULK_CREATE)
+        if bulk and bulk.pop() is vals_list and not self._is_inventory_mode():
+            quants = super(CoreStockQuant, self).create(vals_list)
+            cache = self.env.context.get("quants_cache")
+            if cache is not None:
+                for quant in quants:
+                    cache[quant._serial_quant_key()] |= quant
+            return quants
         return super().create(vals_list)
+
+    @api.model
+    def _serial_create_new_quants(self, vals_list):
+        """Create the quants of brand-new serials (``vals_list``, as core's
+        ``_update_available_quantity`` would create them one at a time) in one
+        batch: one INSERT, one ``check_quantity``. Core's one-at-a-time
+        creation when another addon overrides ``create`` below this one."""
+        if not vals_list:
+            return self.browse()
+        # The batch is taken by the first create that reaches this override,
+        # for exactly this list (any other create goes through core).
+        bulk = [vals_list] if self._serial_can_batch_create() else []
+        with batch_state.opened(self.env.cr, BULK_CREATE, bulk):
+            return self.create(vals_list)
 
     @api.model
     def _update_reserved_quantity(
@@ -91,12 +113,12 @@ class StockQuant(models.Model):
         owner_id=None,
         strict=True,
     ):
-        """While the exact serials of tickets are reserved in one batch
-        (``serial_batch_reserve`` in the context: the quants planned, by key),
-        the reservation of a planned quant is counted, and written for all of
-        them at once by ``_serial_apply_batch_reserve``, instead of one locking
+        """While the exact serials of tickets are reserved in one batch (opened
+        by ``_serial_batch_reserving``: the quants planned, by key), the
+        reservation of a planned quant is counted, and written for all of them
+        at once by ``_serial_apply_batch_reserve``, instead of one locking
         query and one write per serial."""
-        batch = self.env.context.get(BATCH_RESERVE)
+        batch = batch_state.current(self.env.cr, BATCH_RESERVE)
         if batch is not None:
             quant = batch["quants"].get(
                 tuple(
@@ -125,11 +147,18 @@ class StockQuant(models.Model):
 
     @api.model
     def _serial_new_batch_reserve(self, quants):
-        """The context value of ``serial_batch_reserve`` for these quants."""
+        """A reservation batch for these quants (see ``_serial_batch_reserving``)."""
         return {
             "quants": {quant._serial_quant_key(): quant for quant in quants},
             "reserved": Counter(),
         }
+
+    @api.model
+    def _serial_batch_reserving(self, batch):
+        """Context manager: inside it, the reservations of ``batch``'s quants
+        are counted in ``batch`` (state of this transaction that no client can
+        set), to be written by ``_serial_apply_batch_reserve``."""
+        return batch_state.opened(self.env.cr, BATCH_RESERVE, batch)
 
     @api.model
     def _serial_apply_batch_reserve(self, batch):
@@ -147,9 +176,21 @@ class StockQuant(models.Model):
     def _serial_can_batch_create(self):
         """True when no class between this one and core's ``stock.quant``
         overrides ``create`` (their work would be skipped by the batch)."""
-        mro = type(self).__mro__
-        between = mro[mro.index(StockQuant) + 1 : mro.index(CoreStockQuant)]
-        return not any("create" in vars(cls) for cls in between)
+        return not batch_state.overridden_between(
+            type(self), StockQuant, CoreStockQuant, "create"
+        )
+
+    @api.model
+    def _serial_can_batch_new_quants(self):
+        """True when no class but core's implements the steps that the batch of
+        new serials' quants does instead of core (``stock.quant``'s
+        ``_update_available_quantity``, whose one-at-a-time creation the batch
+        replaces)."""
+        return not any(
+            "_update_available_quantity" in vars(cls)
+            for cls in type(self).__mro__
+            if cls is not CoreStockQuant
+        )
 
     def _apply_inventory(self):
         if not self.env.context.get("serial_intake_allowed"):

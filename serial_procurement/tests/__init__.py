@@ -32,3 +32,5 @@ from . import test_serial_case_key
 from . import test_reserved_paths
 from . import test_credit_notes
 from . import test_count_sheet_scale
+from . import test_receipt_batch
+from . import test_batch_keys_rpc

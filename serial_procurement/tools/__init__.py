@@ -5,3 +5,4 @@ from . import reservation_plan
 from . import spreadsheet
 from . import input_checks
 from . import table_statistics
+from . import batch_state

@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 from odoo import _, api, fields, models
 from odoo.tools import float_compare
 
-from ..tools import batch_state, reservation_plan
+from ..tools import markers, reservation_plan
 from .stock_move_line import NEW_LOTS
 
 DONE = ("done", "cancel")
@@ -83,8 +83,9 @@ class StockMove(models.Model):
         """Do these moves, ``lots`` being serials just created by the addon that
         have no quant anywhere yet: their quants are created in one batch
         (``stock.move.line._action_done``). The declaration is state of this
-        call (``tools/batch_state``), out of any client's reach."""
-        with batch_state.opened(self.env.cr, NEW_LOTS, frozenset(lots.ids)):
+        call (``tools/markers``), out of any client's reach."""
+        declared = {"moves": frozenset(self.ids), "lots": frozenset(lots.ids)}
+        with markers.marked(self.env, NEW_LOTS, declared):
             return self._action_done()
 
     # ------------------------------------------------------------------

@@ -12,13 +12,13 @@ from odoo.addons.stock.models.stock_move_line import (
     StockMoveLine as CoreStockMoveLine,
 )
 
-from ..tools import batch_state
+from ..tools import markers, overrides
 
-# Private tokens of the batch of brand-new serials' quants (tools/batch_state:
-# state on the cursor, never a context key): the batch of a done step; the
-# serials the count sheet declares new.
-NEW_QUANTS = object()
-NEW_LOTS = object()
+# Markers of the batch of brand-new serials' quants (tools/markers: state of
+# the transaction set by the addon's own methods, never a context key): the
+# batch of a done step; the moves and serials the count sheet declares new.
+NEW_QUANTS = "new_quants_batch"
+NEW_LOTS = "new_lots"
 
 
 def _format_qty(qty):
@@ -358,11 +358,11 @@ class StockMoveLine(models.Model):
         those the count sheet declares new (``stock.move._serial_done_with_new_lots``).
         The quants are the ones core would make: same keys, quantities and
         incoming dates, created in core's order. The batch is state of this
-        transaction (``tools/batch_state``) that no client can set."""
+        transaction (``tools/markers``) that no client can set."""
         batch = self._serial_new_quants_batch()
         if batch is None:
             return super()._action_done()
-        with batch_state.opened(self.env.cr, NEW_QUANTS, batch):
+        with markers.marked(self.env, NEW_QUANTS, batch):
             res = super()._action_done()
         self.env["stock.quant"].sudo()._serial_create_new_quants(
             self._serial_merge_quant_vals(batch["pending"])
@@ -379,7 +379,7 @@ class StockMoveLine(models.Model):
             and self._serial_can_batch_sync()
         ):
             return None
-        declared = batch_state.current(self.env.cr, NEW_LOTS) or frozenset()
+        declared = markers.get(self.env, NEW_LOTS) or {"moves": (), "lots": ()}
         lines = self.filtered(lambda ml: ml._serial_may_batch_quants(declared))
         if not lines:
             return None
@@ -387,16 +387,17 @@ class StockMoveLine(models.Model):
         excluded = set((self - lines).lot_id.ids)
         return {
             "lines": set(lines.ids),
-            "lots": set(lines.lot_id.ids).intersection(declared) - excluded,
+            "lots": set(lines.lot_id.ids).intersection(declared["lots"]) - excluded,
             "excluded": excluded,
             "pending": [],
         }
 
     def _serial_may_batch_quants(self, declared):
         """May this line's quants be created in the batch: a serial declared new
-        (``declared`` ids), or a serial to create on an incoming move (core
-        creates it in this step), moved without package or owner from a place
-        that reserves nothing (supplier, customer, inventory)?"""
+        on its move (``declared``: ids of moves and serials), or a serial to
+        create on an incoming move (core creates it in this step), moved without
+        package or owner from a place that reserves nothing (supplier,
+        customer, inventory)?"""
         self.ensure_one()
         product = self.product_id
         if (
@@ -408,7 +409,10 @@ class StockMoveLine(models.Model):
         ):
             return False
         if self.lot_id:
-            return self.lot_id.id in declared
+            return (
+                self.move_id.id in declared["moves"]
+                and self.lot_id.id in declared["lots"]
+            )
         return bool(
             self.lot_name
             and product.tracking == "serial"
@@ -419,14 +423,14 @@ class StockMoveLine(models.Model):
     def _serial_can_batch_sync(self):
         """True when no class between this one and core's ``stock.move.line``
         overrides ``_synchronize_quant`` (its work would be skipped)."""
-        return not batch_state.overridden_between(
+        return not overrides.overridden_between(
             type(self), StockMoveLine, CoreStockMoveLine, "_synchronize_quant"
         )
 
     def _create_and_assign_production_lot(self):
         """The serials core creates on the lines of the batch are brand-new."""
         res = super()._create_and_assign_production_lot()
-        batch = batch_state.current(self.env.cr, NEW_QUANTS)
+        batch = markers.get(self.env, NEW_QUANTS)
         if batch is not None:
             batch["lots"].update(
                 ml.lot_id.id
@@ -438,7 +442,7 @@ class StockMoveLine(models.Model):
     def _synchronize_quant(
         self, quantity, location, action="available", in_date=False, **quants_value
     ):
-        batch = batch_state.current(self.env.cr, NEW_QUANTS)
+        batch = markers.get(self.env, NEW_QUANTS)
         if batch is None or not self._serial_is_new_quant(
             batch, quantity, location, action, quants_value
         ):

@@ -8,16 +8,17 @@ from odoo.tools import SQL, float_compare
 
 from odoo.addons.stock.models.stock_quant import StockQuant as CoreStockQuant
 
-from ..tools import batch_state
+from ..tools import markers, overrides
 
 _logger = logging.getLogger(__name__)
 
 ONE_PLACE = "stock_quant_serial_one_place"
-# Private tokens of the batch paths (tools/batch_state: state on the cursor,
-# never a context key): reservations of planned quants counted, then written at
-# once; the quants of brand-new serials created in one batch.
-BATCH_RESERVE = object()
-BULK_CREATE = object()
+# Markers of the batch paths (tools/markers: state of the transaction set by
+# the addon's own methods, never a context key): reservations of planned quants
+# counted, then written at once; the quants of brand-new serials created in one
+# batch.
+BATCH_RESERVE = "batch_reserve"
+BULK_CREATE = "bulk_create_quants"
 
 # Checked at commit (deferred): within a transaction a serial leaves its old
 # quant before it enters the new one in any order. Touching the serial's row
@@ -78,7 +79,7 @@ class StockQuant(models.Model):
         (``_serial_create_new_quants``) are created in one batch instead, with
         the same values and one check for all, as long as no other addon
         overrides this step."""
-        bulk = batch_state.current(self.env.cr, BULK_CREATE)
+        bulk = markers.get(self.env, BULK_CREATE)
         if bulk and bulk.pop() is vals_list and not self._is_inventory_mode():
             quants = super(CoreStockQuant, self).create(vals_list)
             cache = self.env.context.get("quants_cache")
@@ -99,7 +100,7 @@ class StockQuant(models.Model):
         # The batch is taken by the first create that reaches this override,
         # for exactly this list (any other create goes through core).
         bulk = [vals_list] if self._serial_can_batch_create() else []
-        with batch_state.opened(self.env.cr, BULK_CREATE, bulk):
+        with markers.marked(self.env, BULK_CREATE, bulk):
             return self.create(vals_list)
 
     @api.model
@@ -118,7 +119,7 @@ class StockQuant(models.Model):
         reservation of a planned quant is counted, and written for all of them
         at once by ``_serial_apply_batch_reserve``, instead of one locking
         query and one write per serial."""
-        batch = batch_state.current(self.env.cr, BATCH_RESERVE)
+        batch = markers.get(self.env, BATCH_RESERVE)
         if batch is not None:
             quant = batch["quants"].get(
                 tuple(
@@ -158,7 +159,7 @@ class StockQuant(models.Model):
         """Context manager: inside it, the reservations of ``batch``'s quants
         are counted in ``batch`` (state of this transaction that no client can
         set), to be written by ``_serial_apply_batch_reserve``."""
-        return batch_state.opened(self.env.cr, BATCH_RESERVE, batch)
+        return markers.marked(self.env, BATCH_RESERVE, batch)
 
     @api.model
     def _serial_apply_batch_reserve(self, batch):
@@ -176,20 +177,18 @@ class StockQuant(models.Model):
     def _serial_can_batch_create(self):
         """True when no class between this one and core's ``stock.quant``
         overrides ``create`` (their work would be skipped by the batch)."""
-        return not batch_state.overridden_between(
+        return not overrides.overridden_between(
             type(self), StockQuant, CoreStockQuant, "create"
         )
 
     @api.model
     def _serial_can_batch_new_quants(self):
-        """True when no class but core's implements the steps that the batch of
-        new serials' quants does instead of core (``stock.quant``'s
-        ``_update_available_quantity``, whose one-at-a-time creation the batch
-        replaces)."""
-        return not any(
-            "_update_available_quantity" in vars(cls)
-            for cls in type(self).__mro__
-            if cls is not CoreStockQuant
+        """True when no other addon overrides ``_update_available_quantity``,
+        the step whose one-at-a-time quant creation the batch of brand-new
+        serials' quants replaces (this addon's own class is kept in step with
+        the batch: every quant of the batch goes through its ``create``)."""
+        return not overrides.overridden_except(
+            type(self), (StockQuant, CoreStockQuant), "_update_available_quantity"
         )
 
     def _apply_inventory(self):

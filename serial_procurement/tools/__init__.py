@@ -5,4 +5,5 @@ from . import reservation_plan
 from . import spreadsheet
 from . import input_checks
 from . import table_statistics
-from . import batch_state
+from . import markers
+from . import overrides

@@ -4,7 +4,7 @@ import logging
 from collections import Counter, defaultdict
 
 from odoo import api, models
-from odoo.tools import SQL, float_compare
+from odoo.tools import SQL, float_compare, split_every
 
 from odoo.addons.stock.models.stock_quant import StockQuant as CoreStockQuant
 
@@ -19,6 +19,10 @@ ONE_PLACE = "stock_quant_serial_one_place"
 # batch.
 BATCH_RESERVE = "batch_reserve"
 BULK_CREATE = "bulk_create_quants"
+# Quants created (and checked) at once: core's ``check_quantity`` reads them
+# with one OR term each, nested one level deeper per term; PostgreSQL's parser
+# refuses 20,000 of them ("memory exhausted"), 1,000 plan and run quickly.
+NEW_QUANTS_PER_CREATE = 1000
 
 # Checked at commit (deferred): within a transaction a serial leaves its old
 # quant before it enters the new one in any order. Touching the serial's row
@@ -92,16 +96,18 @@ class StockQuant(models.Model):
     @api.model
     def _serial_create_new_quants(self, vals_list):
         """Create the quants of brand-new serials (``vals_list``, as core's
-        ``_update_available_quantity`` would create them one at a time) in one
-        batch: one INSERT, one ``check_quantity``. Core's one-at-a-time
-        creation when another addon overrides ``create`` below this one."""
-        if not vals_list:
-            return self.browse()
-        # The batch is taken by the first create that reaches this override,
-        # for exactly this list (any other create goes through core).
-        bulk = [vals_list] if self._serial_can_batch_create() else []
-        with markers.marked(self.env, BULK_CREATE, bulk):
-            return self.create(vals_list)
+        ``_update_available_quantity`` would create them one at a time) in
+        batches: one create and one ``check_quantity`` per
+        ``NEW_QUANTS_PER_CREATE`` quants. Core's one-at-a-time creation when
+        another addon overrides ``create`` below this one."""
+        quants = self.browse()
+        batch = self._serial_can_batch_create()
+        for chunk in split_every(NEW_QUANTS_PER_CREATE, vals_list, list):
+            # The batch is taken by the first create that reaches this
+            # override, for exactly this list (any other create: core's path).
+            with markers.marked(self.env, BULK_CREATE, [chunk] if batch else []):
+                quants |= self.create(chunk)
+        return quants
 
     @api.model
     def _update_reserved_quantity(

@@ -11,6 +11,8 @@ from unittest.mock import patch
 
 from odoo.tests import freeze_time, tagged
 
+from odoo.addons.serial_procurement.models import stock_quant
+
 from .common import SerialProcurementCase
 
 QUANT_FIELDS = (
@@ -157,6 +159,17 @@ class TestReceiptBatch(SerialProcurementCase):
             lambda tag: self._ticket_receipt(tag, 3)
         )
         self.assertEqual(checks, [6])
+
+    @freeze_time("2026-03-02 09:30:00")
+    def test_big_batches_created_in_chunks(self):
+        """Core's serial check reads the quants with one OR term each, which
+        PostgreSQL refuses by the ten thousand: a big batch is created and
+        checked a chunk at a time, with the same records."""
+        with patch.object(stock_quant, "NEW_QUANTS_PER_CREATE", 3):
+            checks, _core = self._compare_with_core(
+                lambda tag: self._plain_receipt(tag, 4)
+            )
+        self.assertEqual(checks, [3, 3, 2])
 
     def test_brand_new_serials_only(self):
         """A serial that already has a quant (received before, returned to the

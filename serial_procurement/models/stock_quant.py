@@ -81,16 +81,11 @@ class StockQuant(models.Model):
         its own INSERT and serial check). The quants of brand-new serials that
         the addon's own receipt and count sheet steps make in bulk
         (``_serial_create_new_quants``) are created in one batch instead, with
-        the same values and one check for all, as long as no other addon
+        the same values and one check per batch, as long as no other addon
         overrides this step."""
         bulk = markers.get(self.env, BULK_CREATE)
         if bulk and bulk.pop() is vals_list and not self._is_inventory_mode():
-            quants = super(CoreStockQuant, self).create(vals_list)
-            cache = self.env.context.get("quants_cache")
-            if cache is not None:
-                for quant in quants:
-                    cache[quant._serial_quant_key()] |= quant
-            return quants
+            return super(CoreStockQuant, self).create(vals_list)
         return super().create(vals_list)
 
     @api.model
@@ -100,13 +95,22 @@ class StockQuant(models.Model):
         batches: one create and one ``check_quantity`` per
         ``NEW_QUANTS_PER_CREATE`` quants. Core's one-at-a-time creation when
         another addon overrides ``create`` below this one."""
+        # Created after core's loop over the lines: core's quant cache of that
+        # loop (``quants_cache``) is neither needed nor kept up to date.
+        Quant = self.with_context(
+            {
+                key: value
+                for key, value in self.env.context.items()
+                if key != "quants_cache"
+            }
+        )
         quants = self.browse()
         batch = self._serial_can_batch_create()
         for chunk in split_every(NEW_QUANTS_PER_CREATE, vals_list, list):
             # The batch is taken by the first create that reaches this
             # override, for exactly this list (any other create: core's path).
             with markers.marked(self.env, BULK_CREATE, [chunk] if batch else []):
-                quants |= self.create(chunk)
+                quants |= Quant.create(chunk)
         return quants
 
     @api.model

@@ -97,13 +97,9 @@ class StockQuant(models.Model):
         another addon overrides ``create`` below this one."""
         # Created after core's loop over the lines: core's quant cache of that
         # loop (``quants_cache``) is neither needed nor kept up to date.
-        Quant = self.with_context(
-            {
-                key: value
-                for key, value in self.env.context.items()
-                if key != "quants_cache"
-            }
-        )
+        context = dict(self.env.context)
+        context.pop("quants_cache", None)
+        Quant = self.with_env(self.env(context=context))
         quants = self.browse()
         batch = self._serial_can_batch_create()
         for chunk in split_every(NEW_QUANTS_PER_CREATE, vals_list, list):

@@ -4,8 +4,10 @@
 """Receipt benchmark: receiving serials onto tickets next to core alone.
 
 Prints ONE table, size x path: wall s, CPU s (the Odoo process), SQL queries,
-queries per serial, peak RSS and the ratios to core-only of the same size.
-Paths (see bench_scenarios.py): core (plain receipt, nothing waiting), ticket
+queries per serial, peak RSS and the ratios to core of the same size (CPU and
+queries) and to plain (CPU). Paths (see bench_scenarios.py): core (plain
+receipt, nothing waiting, validated along core's own one-quant-at-a-time done
+step), plain (the same with the addon's batch of new serials' quants), ticket
 (onto one ticket), two_tickets (an older open ticket for the product waits
 too), optionally core_waiting and ticket_queued (the request when the
 validation goes to a background job); then the final invoice of a ticket, the
@@ -18,8 +20,8 @@ transaction that is rolled back, in the `make run` database (SP_DB, or
 (scripts/sptool: the same discovery as `make test`), so this works with any
 python3 wherever `make test` does:
 
-    make bench                        # 100 and 1,000 serials
-    make bench ARGS=--big             # and 10,000 serials
+    make bench                        # 1,000 and 10,000 serials (minutes)
+    make bench ARGS="--sizes 100,1000"
     python3 benchmarks/bench_receipt.py --sizes 100 --paths core,ticket
     python3 benchmarks/bench_receipt.py --addons-root /other/checkout  # compare
 """
@@ -41,22 +43,25 @@ from sptool.layout import ADDON  # noqa: E402
 from sptool.output import Failure  # noqa: E402
 from sptool.system import ensure_postgres  # noqa: E402
 
-DEFAULT_PATHS = "core,ticket,two_tickets"
+DEFAULT_PATHS = "core,plain,ticket,two_tickets"
 EXTRAS = ("invoice", "history_moves", "history_lots")
 HEADER = (
     f"{'serials':>7}  {'path':<15} {'wall s':>8} {'CPU s':>8} {'queries':>8} "
-    f"{'q/serial':>8} {'RSS MB':>7} {'CPU x core':>10} {'queries x core':>14}"
+    f"{'q/serial':>8} {'RSS MB':>7} {'CPU x core':>10} {'queries x core':>14} "
+    f"{'CPU x plain':>11}"
 )
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", "-d", default=os.environ.get("SP_DB", ADDON))
-    parser.add_argument("--sizes", default="100,1000")
+    parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument(
         "--big", action="store_true", help="add 10,000 serials (minutes per path)"
     )
-    parser.add_argument("--paths", default=DEFAULT_PATHS, help="core_waiting too")
+    parser.add_argument(
+        "--paths", default=DEFAULT_PATHS, help="core_waiting, ticket_queued too"
+    )
     parser.add_argument(
         "--extras",
         default="1000",
@@ -98,13 +103,16 @@ def run_child(odoo, args, path, size):
     raise Failure(f"bench_child.py {path} {size} failed (exit {done.returncode})")
 
 
-def row(size, path, result, core):
-    ratio_cpu = f"{result['cpu'] / core['cpu']:.2f}" if core else "-"
-    ratio_q = f"{result['queries'] / core['queries']:.2f}" if core else "-"
+def ratio(result, base, key):
+    return f"{result[key] / base[key]:.2f}" if base else "-"
+
+
+def row(size, path, result, core, plain=None):
     return (
         f"{size:>7}  {path:<15} {result['wall']:>8.2f} {result['cpu']:>8.2f} "
         f"{result['queries']:>8} {result['queries'] / size:>8.2f} "
-        f"{result['rss_mb']:>7.0f} {ratio_cpu:>10} {ratio_q:>14}"
+        f"{result['rss_mb']:>7.0f} {ratio(result, core, 'cpu'):>10} "
+        f"{ratio(result, core, 'queries'):>14} {ratio(result, plain, 'cpu'):>11}"
     )
 
 
@@ -126,15 +134,17 @@ def main(argv=None):
     paths = [p for p in args.paths.split(",") if p]
     print(
         f"database {args.database}, Odoo {odoo.version}, addons "
-        f"{args.addons_root or REPO}; ratios to core-only of the same size"
+        f"{args.addons_root or REPO}; ratios to core (core's own done step) and "
+        "to plain (the addon's) of the same size"
     )
     print(HEADER, flush=True)
     for size in sizes_of(args):
-        core = None
+        bases = {}
         for path in paths:
             result = run_child(odoo, args, path, size)
-            core = result if path == "core" else core
-            print(row(size, path, result, core))
+            if path in ("core", "plain"):
+                bases[path] = result
+            print(row(size, path, result, bases.get("core"), bases.get("plain")))
             sys.stdout.flush()
     for size in [int(s) for s in args.extras.split(",") if s]:
         for path in EXTRAS:

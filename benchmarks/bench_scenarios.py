@@ -7,7 +7,11 @@ operation to measure. Each builds its own product, so that no stock or waiting
 order of another scenario changes its cost.
 
 - ``core``: a plain purchase receipt, nothing waiting for the goods; serials
-  imported with core ``stock.move.action_generate_lot_line_vals``;
+  imported with core ``stock.move.action_generate_lot_line_vals``; validated
+  along core's own done step, one quant at a time (bench_child.py switches the
+  addon's batch of brand-new serials' quants off in its process);
+- ``plain``: the same receipt with the addon's batch (what a plain receipt
+  costs with the addon installed);
 - ``core_waiting``: the same while a confirmed sale (no ticket) waits for the
   goods: core reserves them on arrival;
 - ``ticket``: an estimate turned into a ticket, its purchase order, the serials
@@ -25,7 +29,16 @@ order of another scenario changes its cost.
 
 from odoo import Command
 
-SERIAL_PATHS = ("core", "core_waiting", "ticket", "two_tickets", "ticket_queued")
+SERIAL_PATHS = (
+    "core",
+    "plain",
+    "core_waiting",
+    "ticket",
+    "two_tickets",
+    "ticket_queued",
+)
+# Paths validated along core's own done step (no batch of new quants).
+CORE_PATHS = ("core", "core_waiting")
 # serial_procurement_queue_job's threshold (serials) above which a receipt is
 # validated in a background job
 JOB_THRESHOLD = "serial_job_receipt_serials"
@@ -141,7 +154,7 @@ class Scenarios:
         """Build the receipt of ``path``; return (picking, check after validation)."""
         self.set_job_threshold(path)
         product, vendor = self.product(path)
-        if path in ("core", "core_waiting"):
+        if path in ("core", "plain", "core_waiting"):
             if path == "core_waiting":
                 self.estimate(product, size, path).action_confirm()
             picking = self.plain_purchase(product, vendor, size)

@@ -6,6 +6,7 @@ from odoo import _, api, fields, models
 from odoo.tools import float_compare
 
 from ..tools import markers, reservation_plan, singleton
+from .stock_move_line import NEW_LOTS
 
 DONE = ("done", "cancel")
 
@@ -82,6 +83,15 @@ class StockMove(models.Model):
             )
         )
         return moves
+
+    def _serial_done_with_new_lots(self, lots):
+        """Do these moves, ``lots`` being serials just created by the addon that
+        have no quant anywhere yet: their quants are created in one batch
+        (``stock.move.line._action_done``). The declaration is state of this
+        call (``tools/markers``), out of any client's reach."""
+        declared = {"moves": frozenset(self.ids), "lots": frozenset(lots.ids)}
+        with markers.marked(self.env, NEW_LOTS, declared):
+            return self._action_done()
 
     # ------------------------------------------------------------------
     # Reservation of an estimate's serials on its deliveries (issue #10)
@@ -167,9 +177,9 @@ class StockMove(models.Model):
         batch = Quant._serial_new_batch_reserve(
             Quant.browse([quant.id for quant in new_quants.values()])
         )
-        self.env["stock.move.line"].with_context(
-            quants_cache=quants_cache, serial_batch_reserve=batch
-        ).create(vals_list)
+        lines = self.env["stock.move.line"].with_context(quants_cache=quants_cache)
+        with Quant._serial_batch_reserving(batch):
+            lines.create(vals_list)
         Quant._serial_apply_batch_reserve(batch)
         with markers.marked(self.env, markers.SKIP_ASSIGN, planned.ids):
             holder_moves._action_assign()

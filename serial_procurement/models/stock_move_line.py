@@ -6,8 +6,19 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_is_zero
 
-from ..tools import markers
+from odoo.addons.stock.models.stock_move_line import (
+    StockMoveLine as CoreStockMoveLine,
+)
+
+from ..tools import markers, overrides
+
+# Markers of the batch of brand-new serials' quants (tools/markers: state of
+# the transaction set by the addon's own methods, never a context key): the
+# batch of a done step; the moves and serials the count sheet declares new.
+NEW_QUANTS = "new_quants_batch"
+NEW_LOTS = "new_lots"
 
 
 def _format_qty(qty):
@@ -96,13 +107,6 @@ class StockMoveLine(models.Model):
                     company=company.display_name,
                 )
             )
-
-    def _create_and_assign_production_lot(self):
-        """The serials created on validation take their origin (ticket,
-        customer, supplier, PO: ``_serial_procurement_lot_vals``) as one of
-        the addon's flows."""
-        with markers.marked(self.env, markers.LOT_FLOW):
-            return super()._create_and_assign_production_lot()
 
     def _prepare_new_lot_vals(self):
         vals = super()._prepare_new_lot_vals()
@@ -437,34 +441,112 @@ class StockMoveLine(models.Model):
     # ------------------------------------------------ new serials in bulk
 
     def _action_done(self):
-        """Serials that never had a quant (their ids in the context key
-        ``serial_new_lot_ids``, set by the count sheet import) get their quants
-        in one batched create once core has done the lines, instead of one
-        quant, one constraint check and one flush at a time. The quants are the
-        ones core would make: same keys, quantities and incoming date."""
-        if not self.env.context.get("serial_new_lot_ids"):
+        """Brand-new serials (no quant anywhere yet) get their quants in one
+        batch once core has done the lines, instead of two quants, two serial
+        checks and their flushes per serial, one at a time: the serials core
+        creates on the lines of incoming moves (a receipt's new serials) and
+        those the count sheet declares new (``stock.move._serial_done_with_new_lots``).
+        The quants are the ones core would make: same keys, quantities and
+        incoming dates, created in core's order. The batch is state of this
+        transaction (``tools/markers``) that no client can set."""
+        batch = self._serial_new_quants_batch()
+        if batch is None:
             return super()._action_done()
-        pending = []
-        lines = self.with_context(serial_new_quants=pending)
-        res = super(StockMoveLine, lines)._action_done()
-        (
-            self.env["stock.quant"]
-            .sudo()
-            .with_context(inventory_mode=False, serial_bulk_quants=True)
-            .create(self._serial_merge_quant_vals(pending))
+        with markers.marked(self.env, NEW_QUANTS, batch):
+            res = super()._action_done()
+        self.env["stock.quant"].sudo()._serial_create_new_quants(
+            self._serial_merge_quant_vals(batch["pending"])
         )
+        return res
+
+    def _serial_new_quants_batch(self):
+        """The batch of this done step: {"lines": ids of the lines that may take
+        part, "lots": ids of their brand-new serials (grown by the serials core
+        creates on them), "excluded": serials of the other lines, "pending":
+        the quant values collected}; None when no line may take part."""
+        if not (
+            self.env["stock.quant"]._serial_can_batch_new_quants()
+            and self._serial_can_batch_sync()
+        ):
+            return None
+        declared = markers.get(self.env, NEW_LOTS) or {"moves": (), "lots": ()}
+        lines = self.filtered(lambda ml: ml._serial_may_batch_quants(declared))
+        if not lines:
+            return None
+        # A serial takes part only when all its lines do.
+        excluded = set((self - lines).lot_id.ids)
+        return {
+            "lines": set(lines.ids),
+            "lots": set(lines.lot_id.ids).intersection(declared["lots"]) - excluded,
+            "excluded": excluded,
+            "pending": [],
+        }
+
+    def _serial_may_batch_quants(self, declared):
+        """May this line's quants be created in the batch: a serial declared new
+        on its move (``declared``: ids of moves and serials), or a serial to
+        create on an incoming move (core creates it in this step), moved without
+        package or owner from a place that reserves nothing (supplier,
+        customer, inventory)?"""
+        self.ensure_one()
+        product = self.product_id
+        if (
+            self.package_id
+            or self.owner_id
+            or self.result_package_id
+            or not product.is_storable
+            or not self.location_id.should_bypass_reservation()
+        ):
+            return False
+        if self.lot_id:
+            return (
+                self.move_id.id in declared["moves"]
+                and self.lot_id.id in declared["lots"]
+            )
+        return bool(
+            self.lot_name
+            and product.tracking == "serial"
+            and self.picking_code == "incoming"
+        )
+
+    @api.model
+    def _serial_can_batch_sync(self):
+        """True when no class between this one and core's ``stock.move.line``
+        overrides ``_synchronize_quant`` (its work would be skipped)."""
+        return not overrides.overridden_between(
+            type(self), StockMoveLine, CoreStockMoveLine, "_synchronize_quant"
+        )
+
+    def _create_and_assign_production_lot(self):
+        """The serials created on validation take their origin (ticket,
+        customer, supplier, PO: ``_serial_procurement_lot_vals``) as one of
+        the addon's flows; those core creates on the lines of the batch are
+        brand-new."""
+        with markers.marked(self.env, markers.LOT_FLOW):
+            res = super()._create_and_assign_production_lot()
+        batch = markers.get(self.env, NEW_QUANTS)
+        if batch is not None:
+            batch["lots"].update(
+                ml.lot_id.id
+                for ml in self
+                if ml.id in batch["lines"] and ml.lot_id.id not in batch["excluded"]
+            )
         return res
 
     def _synchronize_quant(
         self, quantity, location, action="available", in_date=False, **quants_value
     ):
-        pending = self.env.context.get("serial_new_quants")
-        if pending is None or not self._serial_is_new_quant(action, quants_value):
+        batch = markers.get(self.env, NEW_QUANTS)
+        if batch is None or not self._serial_is_new_quant(
+            batch, quantity, location, action, quants_value
+        ):
             return super()._synchronize_quant(
                 quantity, location, action=action, in_date=in_date, **quants_value
             )
+        # What core's _update_available_quantity does where no quant exists:
+        # the incoming date given (or now), a new quant of this quantity.
         in_date = in_date or fields.Datetime.now()
-        pending.append(
+        batch["pending"].append(
             {
                 "product_id": self.product_id.id,
                 "location_id": location.id,
@@ -473,23 +555,37 @@ class StockMoveLine(models.Model):
                 "in_date": in_date,
             }
         )
-        # Nothing was reserved on a serial that had no quant: nothing to free.
-        return 0, in_date
+        return quantity, in_date
 
-    def _serial_is_new_quant(self, action, quants_value):
-        """Does this line move a serial of ``serial_new_lot_ids`` (no quant
-        anywhere yet), without package or owner?"""
-        return (
-            action == "available"
-            and self.lot_id.id in self.env.context["serial_new_lot_ids"]
-            and self.product_id.is_storable
-            and not (self.package_id or self.owner_id or self.result_package_id)
-            and not (quants_value.get("package") or quants_value.get("owner"))
+    def _serial_is_new_quant(self, batch, quantity, location, action, quants_value):
+        """Does this call create the first quant of a brand-new serial of the
+        batch in ``location``, as core would (no quant of the serial there, and
+        no untracked quant there that core would move instead)?"""
+        if (
+            action != "available"
+            or self.id not in batch["lines"]
+            or self.lot_id.id not in batch["lots"]
+            or quants_value.get("package")
+            or quants_value.get("owner")
+            or quants_value.get("lot", self.lot_id) != self.lot_id
+            or float_is_zero(quantity, precision_rounding=self.product_uom_id.rounding)
+        ):
+            return False
+        # Core's quant cache of this done step (read, never trusted to widen
+        # the batch): a quant there means core's own path.
+        cache = self.env.context.get("quants_cache")
+        if cache is None:
+            return False
+        product, lot = self.product_id.id, self.lot_id.id
+        return not (
+            cache.get((product, location.id, lot, False, False))
+            or cache.get((product, location.id, False, False, False))
         )
 
     @api.model
     def _serial_merge_quant_vals(self, pending):
-        """One quant per product, location and serial, quantities summed."""
+        """One quant per product, location and serial, quantities summed, in
+        the order core creates them (the first incoming date kept)."""
         merged = {}
         for vals in pending:
             key = (vals["product_id"], vals["location_id"], vals["lot_id"])
@@ -497,4 +593,4 @@ class StockMoveLine(models.Model):
                 merged[key]["quantity"] += vals["quantity"]
             else:
                 merged[key] = dict(vals)
-        return [vals for vals in merged.values() if vals["quantity"]]
+        return list(merged.values())

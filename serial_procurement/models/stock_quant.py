@@ -7,19 +7,27 @@ from collections import Counter, defaultdict
 from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.sql_db import Savepoint
-from odoo.tools import SQL, float_compare
+from odoo.tools import SQL, float_compare, split_every
 
 from odoo.addons.stock.models.stock_quant import StockQuant as CoreStockQuant
 
-from ..tools import markers
+from ..tools import markers, overrides
 
 _logger = logging.getLogger(__name__)
 
 ONE_PLACE = "stock_quant_serial_one_place"
 # Precommit data: ids of serials put on hand somewhere in this transaction.
 ONE_PLACE_KEY = "serial_procurement.one_place_lots"
-# Context key: reservations of planned quants counted, then written at once.
-BATCH_RESERVE = "serial_batch_reserve"
+# Markers of the batch paths (tools/markers: state of the transaction set by
+# the addon's own methods, never a context key): reservations of planned quants
+# counted, then written at once; the quants of brand-new serials created in one
+# batch.
+BATCH_RESERVE = "batch_reserve"
+BULK_CREATE = "bulk_create_quants"
+# Quants created (and checked) at once: core's ``check_quantity`` reads them
+# with one OR term each, nested one level deeper per term; PostgreSQL's parser
+# refuses 20,000 of them ("memory exhausted"), 1,000 plan and run quickly.
+NEW_QUANTS_PER_CREATE = 1000
 
 # Checked at commit (deferred): within a transaction a serial leaves its old
 # quant before it enters the new one in any order. Touching the serial's row
@@ -87,14 +95,12 @@ class StockQuant(models.Model):
     def create(self, vals_list):
         """Outside inventory mode core creates quants one at a time (each with
         its own INSERT and serial check). The quants of brand-new serials that
-        the count sheet import makes in bulk (``serial_bulk_quants`` in the
-        context) are created in one batch instead, with the same values and
-        checks, as long as no other addon overrides this step."""
-        if (
-            self.env.context.get("serial_bulk_quants")
-            and not self._is_inventory_mode()
-            and self._serial_can_batch_create()
-        ):
+        the addon's own receipt and count sheet steps make in bulk
+        (``_serial_create_new_quants``) are created in one batch instead, with
+        the same values and one check per batch, as long as no other addon
+        overrides this step."""
+        bulk = markers.get(self.env, BULK_CREATE)
+        if bulk and bulk.pop() is vals_list and not self._is_inventory_mode():
             quants = super(CoreStockQuant, self).create(vals_list)
         else:
             quants = super().create(vals_list)
@@ -231,6 +237,27 @@ class StockQuant(models.Model):
             )
 
     @api.model
+    def _serial_create_new_quants(self, vals_list):
+        """Create the quants of brand-new serials (``vals_list``, as core's
+        ``_update_available_quantity`` would create them one at a time) in
+        batches: one create and one ``check_quantity`` per
+        ``NEW_QUANTS_PER_CREATE`` quants. Core's one-at-a-time creation when
+        another addon overrides ``create`` below this one."""
+        # Created after core's loop over the lines: core's quant cache of that
+        # loop (``quants_cache``) is neither needed nor kept up to date.
+        context = dict(self.env.context)
+        context.pop("quants_cache", None)
+        Quant = self.with_env(self.env(context=context))
+        quants = self.browse()
+        batch = self._serial_can_batch_create()
+        for chunk in split_every(NEW_QUANTS_PER_CREATE, vals_list, list):
+            # The batch is taken by the first create that reaches this
+            # override, for exactly this list (any other create: core's path).
+            with markers.marked(self.env, BULK_CREATE, [chunk] if batch else []):
+                quants |= Quant.create(chunk)
+        return quants
+
+    @api.model
     def _update_reserved_quantity(
         self,
         product_id,
@@ -241,12 +268,12 @@ class StockQuant(models.Model):
         owner_id=None,
         strict=True,
     ):
-        """While the exact serials of tickets are reserved in one batch
-        (``serial_batch_reserve`` in the context: the quants planned, by key),
-        the reservation of a planned quant is counted, and written for all of
-        them at once by ``_serial_apply_batch_reserve``, instead of one locking
+        """While the exact serials of tickets are reserved in one batch (opened
+        by ``_serial_batch_reserving``: the quants planned, by key), the
+        reservation of a planned quant is counted, and written for all of them
+        at once by ``_serial_apply_batch_reserve``, instead of one locking
         query and one write per serial."""
-        batch = self.env.context.get(BATCH_RESERVE)
+        batch = markers.get(self.env, BATCH_RESERVE)
         if batch is not None:
             quant = batch["quants"].get(
                 tuple(
@@ -275,11 +302,18 @@ class StockQuant(models.Model):
 
     @api.model
     def _serial_new_batch_reserve(self, quants):
-        """The context value of ``serial_batch_reserve`` for these quants."""
+        """A reservation batch for these quants (see ``_serial_batch_reserving``)."""
         return {
             "quants": {quant._serial_quant_key(): quant for quant in quants},
             "reserved": Counter(),
         }
+
+    @api.model
+    def _serial_batch_reserving(self, batch):
+        """Context manager: inside it, the reservations of ``batch``'s quants
+        are counted in ``batch`` (state of this transaction that no client can
+        set), to be written by ``_serial_apply_batch_reserve``."""
+        return markers.marked(self.env, BATCH_RESERVE, batch)
 
     @api.model
     def _serial_apply_batch_reserve(self, batch):
@@ -297,9 +331,19 @@ class StockQuant(models.Model):
     def _serial_can_batch_create(self):
         """True when no class between this one and core's ``stock.quant``
         overrides ``create`` (their work would be skipped by the batch)."""
-        mro = type(self).__mro__
-        between = mro[mro.index(StockQuant) + 1 : mro.index(CoreStockQuant)]
-        return not any("create" in vars(cls) for cls in between)
+        return not overrides.overridden_between(
+            type(self), StockQuant, CoreStockQuant, "create"
+        )
+
+    @api.model
+    def _serial_can_batch_new_quants(self):
+        """True when no other addon overrides ``_update_available_quantity``,
+        the step whose one-at-a-time quant creation the batch of brand-new
+        serials' quants replaces (this addon's own class is kept in step with
+        the batch: every quant of the batch goes through its ``create``)."""
+        return not overrides.overridden_except(
+            type(self), (StockQuant, CoreStockQuant), "_update_available_quantity"
+        )
 
     def _apply_inventory(self):
         if not markers.get(self.env, markers.INTAKE_ALLOWED):

@@ -45,3 +45,5 @@ from . import test_procurement_desk
 from . import test_shipment_import
 from . import test_desk_billing
 from . import test_tour_desk
+from . import test_receipt_batch
+from . import test_batch_keys_rpc

@@ -126,14 +126,16 @@ class TestCountSheetScale(SerialLifecycleCommon):
         # and sets the count instead of making a second quant.
         counted = (
             Quant.with_user(self.manager)
-            .with_context(inventory_mode=True, serial_bulk_quants=True)
-            .create(
-                {
-                    "product_id": self.product.id,
-                    "location_id": self.shelf.id,
-                    "lot_id": lot.id,
-                    "inventory_quantity": 0,
-                }
+            .with_context(inventory_mode=True)
+            ._serial_create_new_quants(
+                [
+                    {
+                        "product_id": self.product.id,
+                        "location_id": self.shelf.id,
+                        "lot_id": lot.id,
+                        "inventory_quantity": 0,
+                    }
+                ]
             )
         )
         self.assertEqual(counted, quant)

@@ -161,11 +161,11 @@ class TestReceiptReservation(SerialProcurementCase):
         quants = Quant.search([("lot_id", "in", lots.ids)])
         planned, other = quants[:2], quants[2]
         batch = Quant._serial_new_batch_reserve(planned)
-        batched = Quant.with_context(serial_batch_reserve=batch)
-        for quant in quants:
-            batched._update_reserved_quantity(
-                self.firewall, stock, 1, lot_id=quant.lot_id
-            )
+        with Quant._serial_batch_reserving(batch):
+            for quant in quants:
+                Quant._update_reserved_quantity(
+                    self.firewall, stock, 1, lot_id=quant.lot_id
+                )
         self.assertEqual(planned.mapped("reserved_quantity"), [0.0, 0.0])
         self.assertEqual(other.reserved_quantity, 1.0, "not planned: core at once")
         self.assertEqual(sorted(batch["reserved"].values()), [1, 1])

@@ -9,3 +9,4 @@ from . import sheet_reader
 from . import markers
 from . import singleton
 from . import shipment_file
+from . import overrides

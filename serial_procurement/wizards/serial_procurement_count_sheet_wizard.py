@@ -151,7 +151,7 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
         quants through core's ``_apply_inventory``; units counted where no quant
         exists yet (new serials) straight as core's inventory moves, one per
         product and location with a line per serial, the quants of the serials
-        new to the database created in one batch (``serial_new_lot_ids``)."""
+        new to the database created in one batch (``_serial_done_with_new_lots``)."""
         new_lots = self._create_missing_lots(parsed)
         Quant = self.env["stock.quant"].with_context(
             inventory_mode=True, **BULK_CONTEXT
@@ -199,9 +199,9 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
                 .with_context(inventory_mode=False, **BULK_CONTEXT)
                 .create(list(new_moves.values()))
             )
-            moves.with_context(
-                serial_new_lot_ids=frozenset(lot.id for lot in new_lots.values())
-            )._action_done()
+            moves._serial_done_with_new_lots(
+                self.env["stock.lot"].browse([lot.id for lot in new_lots.values()])
+            )
             moves.location_dest_id.write({"last_inventory_date": fields.Date.today()})
         return len(rows)
 

@@ -69,6 +69,8 @@ EXPECTED_WITH_RULES = PEERS_DIR / "expected_with_rules.txt"
 DURATIONS = PEERS_DIR / "durations.json"
 RUN_DURATIONS = VAR / "peers" / "durations.json"
 MAX_RULES_EXCUSES = 3
+# New failures run once more, alone (more than this: the run is broken, no rerun).
+MAX_RERUNS = 40
 QUEUES = 2
 
 # ------------------------------------------------------------------ pure logic
@@ -464,6 +466,9 @@ def cmd_test_peers(argv):
                 continue
             results.update(junit_results(junit))
             measured.update(file_durations(junit))
+        flaky = rerun_new_failures(
+            odoo, base, dbs[0], results, known, excused, files, addons_path, out_dir
+        )
     finally:
         if os.environ.get("SP_KEEP_DB") == "1":
             step(f"keeping {base} and its copies (SP_KEEP_DB=1)")
@@ -473,10 +478,49 @@ def cmd_test_peers(argv):
     if measured:
         RUN_DURATIONS.write_text(json.dumps(measured, indent=1, sort_keys=True))
     elapsed = time.monotonic() - started
-    return report(opts, results, known, excused, crashed, elapsed)
+    return report(opts, results, known, excused, crashed, elapsed, flaky)
 
 
-def report(opts, results, known, excused, crashed, elapsed):
+def rerun_node(test, files):
+    """The pytest node id of a test id ``<suite>::<module>::<Class>::<test>``,
+    or None when its file is not one of the run's."""
+    suite, module, *rest = test.split("::")
+    path = files.get(f"{suite}/tests/{module}.py")
+    return "::".join([str(path), *rest]) if path and rest else None
+
+
+def rerun_new_failures(
+    odoo, base, db, results, known, excused, files, addons_path, out_dir
+):
+    """Run each failure no list names once more, alone, on a fresh copy of the
+    database: a test that passes then failed for the load of the run (a browser
+    tour's step timeout on a busy 2-core machine), not for the addons. Its
+    result is replaced by the rerun's; the ids that passed are returned."""
+    _rows, new, _hits, _stale = compare(results, known, excused)
+    nodes = {test: rerun_node(test, files) for test, _message in new}
+    nodes = {test: node for test, node in nodes.items() if node}
+    if not nodes or len(nodes) > MAX_RERUNS:
+        return []
+    step(f"running the {len(nodes)} new failure(s) once more, alone, on {db}")
+    copy_db(base, db)
+    junit = out_dir / "rerun.xml"
+    junit.unlink(missing_ok=True)
+    log = LOGS / "peers-rerun.log"
+    proc, handle = start_queue(
+        odoo, db, sorted(nodes.values()), addons_path, junit, log
+    )
+    proc.wait()
+    handle.close()
+    if not junit.is_file():
+        return []
+    again = junit_results(junit)
+    flaky = [test for test in nodes if again.get(test, ("failed",))[0] == "passed"]
+    for test in flaky:
+        results[test] = again[test]
+    return flaky
+
+
+def report(opts, results, known, excused, crashed, elapsed, flaky=()):
     if opts["write_known"]:
         failures = {
             test: guess_reason(message)
@@ -508,6 +552,8 @@ def report(opts, results, known, excused, crashed, elapsed):
             say(f"      {line.strip()[:200]}")
     for test in hits:
         say(f"  excused by {EXPECTED_WITH_RULES.name}: {test} ({excused[test]})")
+    for test in flaky:
+        say(f"  FLAKY (failed in its queue, passed alone on a fresh copy): {test}")
     if stale and opts["suites"] == set():
         say(f"  {len(stale)} known failure(s) did not fail this time: {stale[:10]}")
     for line in crashed:

@@ -82,6 +82,20 @@ def test_overrides_replace_only_what_they_name():
     assert out == ["cbor2==5.4.6", "lxml==4.9.3"]
 
 
+def test_overrides_of_unlisted_names_are_added():
+    out = bootstrap.apply_overrides(
+        ["gevent==22.10.2", "lxml==4.9.3"],
+        {"zope.interface": "zope.interface==6.4.post2", "lxml": "lxml==5.0"},
+    )
+    assert out == ["gevent==22.10.2", "lxml==5.0", "zope.interface==6.4.post2"]
+
+
+def test_host_pins_what_gevent_needs_to_start():
+    pins = bootstrap.apply_overrides(["gevent==22.10.2"])
+    assert any(line.startswith("zope.interface==6.4.post2") for line in pins)
+    assert any(line.startswith("zope.event==4.6") for line in pins)
+
+
 def test_stamp_changes_with_any_input():
     assert bootstrap.stamp_of("a", "b") == bootstrap.stamp_of("a", "b")
     assert bootstrap.stamp_of("a", "b") != bootstrap.stamp_of("a", "c")

@@ -113,9 +113,7 @@ class TestJobRecovery(SerialProcurementCase):
         self.assertEqual(picking.serial_job_uuid, job.uuid, "nothing restarted")
         picking.with_user(self.starter).action_serial_job_restart()
         self.assertEqual(job.state, "cancelled")
-        new_job = self.env["queue.job"].search(
-            [("uuid", "=", picking.serial_job_uuid)]
-        )
+        new_job = self.env["queue.job"].search([("uuid", "=", picking.serial_job_uuid)])
         self.assertNotEqual(new_job, job)
         self.assertEqual(new_job.state, "pending")
         self.assertEqual(new_job.user_id, self.starter)

@@ -5,7 +5,7 @@ import os
 import stat
 
 import pytest
-from sptool import bootstrap, discovery, layout, pythons
+from sptool import bootstrap, discovery, layout, multiprocess, pythons
 
 
 def fake_python(folder, name, version, imports_odoo=None):
@@ -215,3 +215,20 @@ def test_stale_var_from_another_host_is_dropped(tmp_path, monkeypatch, capsys):
     assert "var/ was made for the Odoo at /cache/odoo-18.0-aaaa/src" in (
         capsys.readouterr().out
     )
+
+
+def test_run_config_is_production_shaped():
+    class FakeOdoo:
+        addons_path = "/addons"
+
+    text = multiprocess.run_config(FakeOdoo(), "db1", 8069, workers=4)
+    assert "workers = 4" in text
+    assert "max_cron_threads = 1" in text
+    assert "server_wide_modules = base,web,queue_job" in text
+    assert "db_name = db1" in text and "dbfilter = ^db1$" in text
+    assert "gevent_port = 8072" in text
+    assert "[queue_job]\nchannels = root:2\n" in text
+    assert "limit_time" not in text, "Odoo's default limits"
+    one = multiprocess.run_config(FakeOdoo(), "db1", 8069, 1, channels="root:1")
+    assert "channels = root:1" in one
+    assert multiprocess.job_capacity(1) == 1

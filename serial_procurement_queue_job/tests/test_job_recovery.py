@@ -134,3 +134,39 @@ class TestJobRecovery(SerialProcurementCase):
     def test_restart_with_no_record_is_a_clear_error(self):
         with self.assertRaises(UserError):
             self.env["stock.picking"].action_serial_job_restart()
+
+    def _count_sheet_chain(self):
+        """Two count-sheet slice jobs in a chain (real jobs, stored)."""
+        wizard = self.env["serial.procurement.count.sheet.wizard"]
+        first = wizard.delayable()._serial_import_rows_job([], "a.csv", False, 0)
+        second = wizard.delayable()._serial_import_rows_job([], "a.csv", True, 0)
+        first.on_done(second)
+        first.delay()
+        jobs = self.env["queue.job"].search(
+            [("method_name", "=", "_serial_import_rows_job")]
+        )
+        pending = jobs.filtered(lambda job: job.state == "pending")
+        waiting = jobs.filtered(lambda job: job.state == "wait_dependencies")
+        self.assertEqual((len(pending), len(waiting)), (1, 1))
+        return pending, waiting
+
+    def test_count_sheet_job_with_dead_pid_is_requeued(self):
+        first, _second = self._count_sheet_chain()
+        self._start(first, _dead_pid())
+        self.assertEqual(self.env["queue.job"]._serial_requeue_interrupted(), first)
+        self.assertEqual(first.state, "pending")
+
+    def test_chain_left_waiting_after_a_done_job_is_queued(self):
+        """The worker died after the first job committed, before it queued the
+        next one: the next one is queued by the cron."""
+        first, second = self._count_sheet_chain()
+        first.write({"state": "done", "date_done": fields.Datetime.now()})
+        # (a protected field of queue_job: written as its own storage does)
+        self.env.cr.execute(
+            "UPDATE queue_job SET date_created = now() at time zone 'UTC' "
+            "- interval '1 minute' WHERE id = %s",
+            (second.id,),
+        )
+        second.invalidate_recordset()
+        self.env["queue.job"]._serial_requeue_interrupted()
+        self.assertEqual(second.state, "pending")

@@ -28,8 +28,8 @@ class TestBackgroundReceipt(SerialProcurementCase):
         patcher.start()
         self.addCleanup(patcher.stop)
 
-    def _picking(self, serials=SERIALS):
-        count = len(serials.split())
+    def _picking(self, serials=SERIALS, count=None):
+        count = count or len(serials.split())
         self.order = self._create_quotation([(self.firewall, count)])
         ticket = self._create_ticket(self.order)
         picking = self._purchase(ticket).picking_ids
@@ -86,6 +86,33 @@ class TestBackgroundReceipt(SerialProcurementCase):
         self.assertEqual(purchase_line, picking.move_ids.purchase_line_id)
         self.assertEqual(purchase_line.qty_received, 5)
         self.assertIn("Validated in the background", picking.message_ids[0].body)
+
+    def _receive_short(self, backorder):
+        """5 ordered, 4 serials entered, the user's backorder choice made."""
+        _ticket, picking = self._picking("BS-1\nBS-2\nBS-3\nBS-4", count=5)
+        context = {"skip_backorder": True}
+        if not backorder:
+            context["picking_ids_not_to_backorder"] = picking.ids
+        with trap_jobs() as trap:
+            picking.with_context(**context).button_validate()
+            self.assertEqual(picking.serial_job_total, 4)
+            self._run_slice(trap)
+            self._run_slice(trap)
+            trap.assert_jobs_count(0)
+        self.assertEqual(picking.state, "done")
+        return picking
+
+    def test_last_slice_keeps_the_backorder_choice(self):
+        picking = self._receive_short(backorder=True)
+        backorder = picking.backorder_ids
+        self.assertEqual(backorder.move_ids.product_uom_qty, 1, "1 unit to come")
+        self.assertNotIn(backorder, picking.serial_part_ids)
+
+    def test_last_slice_keeps_the_no_backorder_choice(self):
+        picking = self._receive_short(backorder=False)
+        self.assertFalse(picking.backorder_ids, "nothing more to come")
+        self.assertEqual(picking.move_ids.mapped("state"), ["done"])
+        self.assertEqual(picking.move_ids.quantity, 2, "BS-3, BS-4: the last slice")
 
     def test_refused_slice_stops_keeps_done_slices_and_says_why(self):
         ticket, picking = self._picking()

@@ -14,6 +14,20 @@ SLICE_SERIALS = 1000
 # Set and cleared by ``button_validate`` itself, around core's validation.
 DEFER_DONE_MARK = "serial_procurement_queue_job.defer_done"
 RUNNING_JOB_STATES = ("wait_dependencies", "pending", "enqueued", "started")
+# Fields only the bridge's own flows write (as superuser): a client writing them
+# could hide a background validation, take it over or fake its progress.
+JOB_FIELDS = frozenset(
+    (
+        "serial_job_uuid",
+        "serial_job_outcome",
+        "serial_job_error",
+        "serial_job_user_id",
+        "serial_job_cancel_backorder",
+        "serial_job_interrupted",
+        "serial_job_total",
+        "serial_job_received",
+    )
+)
 
 
 class StockPicking(models.Model):
@@ -114,6 +128,29 @@ class StockPicking(models.Model):
         help="The error that stopped the background job itself.",
     )
     serial_job_can_restart = fields.Boolean(compute="_compute_serial_job_state")
+
+    def _serial_check_job_fields(self, vals, fields_written):
+        if self.env.su:
+            return
+        written = sorted(fields_written & vals.keys())
+        if written:
+            raise AccessError(
+                _(
+                    "The background validation fields (%(fields)s) are written "
+                    "only by the background validation itself.",
+                    fields=", ".join(written),
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._serial_check_job_fields(vals, JOB_FIELDS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._serial_check_job_fields(vals, JOB_FIELDS | {"serial_receipt_id"})
+        return super().write(vals)
 
     @api.depends("serial_job_total", "serial_job_received")
     def _compute_serial_job_progress(self):
@@ -263,7 +300,7 @@ class StockPicking(models.Model):
         self._serial_receipt_move_lines()._serial_check_receipt()
         cancel_backorder = bool(self.env.context.get("cancel_backorder"))
         for picking in self:
-            picking.write(
+            picking.sudo().write(
                 {
                     "serial_job_outcome": "queued",
                     "serial_job_error": False,
@@ -311,7 +348,7 @@ class StockPicking(models.Model):
         # (run at once, without a queue, under queue_job__no_delay: then the
         # job has already written its outcome and queued the next slice)
         if not self.env.context.get("queue_job__no_delay"):
-            self.serial_job_uuid = job.uuid
+            self.sudo().serial_job_uuid = job.uuid
         return job
 
     def _serial_receive_slice_job(self):
@@ -323,7 +360,7 @@ class StockPicking(models.Model):
         self.env["queue.job"]._serial_hold_running_job()
         if self.state in ("done", "cancel") or self.serial_job_outcome != "queued":
             return _("Nothing to receive: %(picking)s", picking=self.name)
-        self.serial_job_interrupted = False
+        self.sudo().serial_job_interrupted = False
         lines = self._serial_slice_lines(SLICE_SERIALS + 1)
         last = len(lines) <= SLICE_SERIALS
         lines = lines[:SLICE_SERIALS]
@@ -340,7 +377,7 @@ class StockPicking(models.Model):
         except (UserError, ValidationError) as error:
             self._serial_job_failed(error.args[0])
             return _("Not received: %(reason)s", reason=error.args[0])
-        self.serial_job_received += len(lines)
+        self.sudo().serial_job_received += len(lines)
         if not last:
             part.message_post(
                 body=_(
@@ -355,7 +392,7 @@ class StockPicking(models.Model):
                 part=part.name,
                 progress=self.serial_job_progress,
             )
-        self.write({"serial_job_outcome": False, "serial_job_error": False})
+        self.sudo().write({"serial_job_outcome": False, "serial_job_error": False})
         message = _(
             "Validated in the background: %(progress)s in %(slices)s slice(s).",
             progress=self.serial_job_progress,
@@ -403,7 +440,7 @@ class StockPicking(models.Model):
         """Record why a slice was refused, on the receipt and for the user who
         started it. (An error the job does not catch fails the job itself:
         ``serial_job_exception`` shows it and the receipt offers Restart.)"""
-        self.write({"serial_job_outcome": "failed", "serial_job_error": reason})
+        self.sudo().write({"serial_job_outcome": "failed", "serial_job_error": reason})
         for picking in self:
             received = picking.serial_job_received
             body = (
@@ -438,7 +475,7 @@ class StockPicking(models.Model):
     def _serial_job_mark_interrupted(self):
         """The recovery cron requeued this receipt's slice."""
         for picking in self.filtered(lambda p: p.serial_job_outcome == "queued"):
-            picking.serial_job_interrupted = True
+            picking.sudo().serial_job_interrupted = True
             picking.message_post(
                 body=_(
                     "Background receipt interrupted (its worker stopped), "
@@ -452,7 +489,7 @@ class StockPicking(models.Model):
         an upgrade, it now starts the slices."""
         self.env["queue.job"]._serial_hold_running_job()
         for picking in self.filtered(lambda p: p.state not in ("done", "cancel")):
-            picking.write(
+            picking.sudo().write(
                 {
                     "serial_job_outcome": "queued",
                     "serial_job_cancel_backorder": cancel_backorder,

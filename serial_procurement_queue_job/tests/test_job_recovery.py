@@ -131,6 +131,28 @@ class TestJobRecovery(SerialProcurementCase):
             "the slices still run as the user who started them",
         )
 
+    def test_job_fields_are_written_only_by_the_bridge(self):
+        """A stock user cannot take a background receipt over (and then
+        restart it as its starter), hide it or fake its progress."""
+        picking, _job = self._queued_picking()
+        as_other = picking.with_user(self.other)
+        for vals in (
+            {"serial_job_user_id": self.other.id},
+            {"serial_job_outcome": False},
+            {"serial_job_received": 3},
+            {"serial_receipt_id": picking.id},
+        ):
+            with self.assertRaises(AccessError):
+                as_other.write(vals)
+        with self.assertRaises(AccessError):
+            self.env["stock.picking"].with_user(self.other).create(
+                {
+                    "picking_type_id": picking.picking_type_id.id,
+                    "serial_job_outcome": "queued",
+                }
+            )
+        self.assertEqual(picking.serial_job_outcome, "queued")
+
     def test_restart_with_no_record_is_a_clear_error(self):
         with self.assertRaises(UserError):
             self.env["stock.picking"].action_serial_job_restart()

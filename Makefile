@@ -4,7 +4,7 @@
 PYTHON ?= python3
 SP = $(PYTHON) scripts/sp.py
 
-.PHONY: run test test-some test-peers test-hostfree lint bench bench-enquiry bench-count-sheet host clean-host
+.PHONY: run test test-some test-peers test-hostfree test-multiprocess lint bench bench-background bench-enquiry bench-count-sheet host clean-host
 
 run:  ## install what is needed, create/reuse the demo db, serve on :8069
 	$(SP) run
@@ -21,11 +21,17 @@ test-peers:  ## core's and OCA's own suites with the addons installed (ARGS=--ru
 test-hostfree:  ## explicit opt-in: the host-free suite only (no PostgreSQL, no Odoo)
 	$(SP) test --hostfree-only
 
+test-multiprocess:  ## Odoo multi-process (workers=2, job runner) on a fresh db: 5,000-serial background receipt, killed worker, websocket
+	$(SP) test-multiprocess
+
 lint:  ## ruff (check, format) and pylint-odoo (OCA mandatory checks) from var/venv-lint
 	$(SP) lint
 
 bench:  ## receipt benchmark in the `make run` database, rolled back (ARGS=...)
 	$(SP) bench $(ARGS)
+
+bench-background:  ## background receipt of 10,000 / 50,000 serials in slices: wall, CPU per slice, peak memory (ARGS=...)
+	$(SP) bench-background $(ARGS)
 
 bench-enquiry:  ## Serial Enquiry benchmark: fills 1,000,000 serials into its own database
 	$(SP) bench-enquiry $(ARGS)

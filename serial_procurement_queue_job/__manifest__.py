@@ -15,6 +15,7 @@
     "depends": ["serial_procurement", "queue_job"],
     "data": [
         "data/queue_job_data.xml",
+        "data/ir_cron_data.xml",
         "views/stock_picking_views.xml",
         "views/res_config_settings_views.xml",
     ],

@@ -5,7 +5,7 @@ import os
 import stat
 
 import pytest
-from sptool import bootstrap, discovery, layout, pythons
+from sptool import bootstrap, discovery, layout, multiprocess, pythons
 
 
 def fake_python(folder, name, version, imports_odoo=None):
@@ -80,6 +80,20 @@ def test_overrides_replace_only_what_they_name():
     ]
     out = bootstrap.apply_overrides(lines, {"cbor2": "cbor2==5.4.6"})
     assert out == ["cbor2==5.4.6", "lxml==4.9.3"]
+
+
+def test_overrides_of_unlisted_names_are_added():
+    out = bootstrap.apply_overrides(
+        ["gevent==22.10.2", "lxml==4.9.3"],
+        {"zope.interface": "zope.interface==6.4.post2", "lxml": "lxml==5.0"},
+    )
+    assert out == ["gevent==22.10.2", "lxml==5.0", "zope.interface==6.4.post2"]
+
+
+def test_host_pins_what_gevent_needs_to_start():
+    pins = bootstrap.apply_overrides(["gevent==22.10.2"])
+    assert any(line.startswith("zope.interface==6.4.post2") for line in pins)
+    assert any(line.startswith("zope.event==4.6") for line in pins)
 
 
 def test_stamp_changes_with_any_input():
@@ -201,3 +215,20 @@ def test_stale_var_from_another_host_is_dropped(tmp_path, monkeypatch, capsys):
     assert "var/ was made for the Odoo at /cache/odoo-18.0-aaaa/src" in (
         capsys.readouterr().out
     )
+
+
+def test_run_config_is_production_shaped():
+    class FakeOdoo:
+        addons_path = "/addons"
+
+    text = multiprocess.run_config(FakeOdoo(), "db1", 8069, workers=4)
+    assert "workers = 4" in text
+    assert "max_cron_threads = 1" in text
+    assert "server_wide_modules = base,web,queue_job" in text
+    assert "db_name = db1" in text and "dbfilter = ^db1$" in text
+    assert "gevent_port = 8072" in text
+    assert "[queue_job]\nchannels = root:2\n" in text
+    assert "limit_time" not in text, "Odoo's default limits"
+    one = multiprocess.run_config(FakeOdoo(), "db1", 8069, 1, channels="root:1")
+    assert "channels = root:1" in one
+    assert multiprocess.job_capacity(1) == 1

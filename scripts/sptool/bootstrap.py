@@ -30,10 +30,19 @@ from .discovery import Odoo, probe
 from .layout import ADDON_REQUIREMENTS, TEST_REQUIREMENTS, cache_root, read_requirements
 from .output import Failure, Timer, capture, run, say, step
 
-# The smallest set of changes to Odoo's requirements.txt that installs here
-# (Python 3.10-3.12 from the public package index): cbor2 5.4.2 has no build for
-# Python 3.11 on the index, 5.4.6 is the same API.
-OVERRIDES = {"cbor2": "cbor2==5.4.6 ; python_version < '3.12'"}
+# The smallest set of changes to Odoo's requirements.txt that installs and runs
+# here (Python 3.10-3.12 from the public package index): cbor2 5.4.2 has no build
+# for Python 3.11 on the index, 5.4.6 is the same API. gevent (the websocket
+# worker of a multi-process Odoo) does not pin its zope dependencies: with
+# zope.interface 8.x next to gevent 21.8/22.10 the gevent process restarts in a
+# loop (DistributionNotFound: 'zope.interface' ... required by gevent);
+# zope.interface 6.4.post2 and zope.event 4.6 start cleanly. An override whose
+# name Odoo's file does not list is added to it.
+OVERRIDES = {
+    "cbor2": "cbor2==5.4.6 ; python_version < '3.12'",
+    "zope.interface": "zope.interface==6.4.post2 ; python_version < '3.12'",
+    "zope.event": "zope.event==4.6 ; python_version < '3.12'",
+}
 BUILD_TOOLS = ("pip>=23", "setuptools<70", "wheel")
 REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
@@ -44,7 +53,8 @@ def archive_source():
 
 def apply_overrides(lines, overrides=OVERRIDES):
     """Odoo's requirement lines with the lines of each overridden name replaced
-    (once, by the override) and the rest kept as they are."""
+    (once, by the override), the rest kept as they are, and the overrides of
+    names Odoo does not list added at the end."""
     out, done = [], set()
     for line in lines:
         match = REQ_NAME.match(line)
@@ -55,6 +65,7 @@ def apply_overrides(lines, overrides=OVERRIDES):
                 done.add(name)
             continue
         out.append(line)
+    out += [line for name, line in overrides.items() if name not in done]
     return out
 
 

@@ -23,7 +23,13 @@ from .layers import (
 )
 from .layout import ADDON, REPO, VAR, cache_root, repo_addons
 from .lint import cmd_lint
-from .output import Failure, progress_to_stderr, say, step
+from .multiprocess import (
+    cmd_test_multiprocess,
+    job_capacity,
+    server_cmd,
+    write_run_config,
+)
+from .output import Failure, progress_to_stderr, run, say, step
 from .peers import cmd_test_peers
 from .system import ensure_postgres, ensure_system_packages
 from .wheel_layer import layer_wheel
@@ -83,6 +89,21 @@ def cmd_run(argv):
         step(f"database {db} ready (init only, not serving)")
         return 0
     port = os.environ.get("SP_HTTP_PORT", "8069")
+    workers = int(os.environ.get("SP_WORKERS") or 0)
+    if workers:
+        # production shape: multi-process, queue_job's runner (README "Commands")
+        channels = os.environ.get("SP_JOB_CHANNELS") or f"root:{job_capacity(workers)}"
+        gevent_port = os.environ.get("SP_GEVENT_PORT") or str(int(port) + 3)
+        config = write_run_config(odoo, db, port, workers, gevent_port, channels)
+        step(
+            f"serving {db} on http://localhost:{port} multi-process: {workers} "
+            f"workers, 1 cron worker, job runner channels {channels}, websocket "
+            f"on port {gevent_port} (config: {config.relative_to(REPO)}; login "
+            "admin / admin; Ctrl-C stops)"
+        )
+        cmd = server_cmd(odoo, "-c", str(config))
+        sys.stdout.flush()
+        os.execvpe(cmd[0], cmd, odoo.env())
     step(f"serving {db} on http://localhost:{port} (login admin / admin; Ctrl-C stops)")
     cmd = odoo.cmd("-d", db, "--http-port", port, f"--db-filter=^{re.escape(db)}$")
     sys.stdout.flush()
@@ -203,6 +224,28 @@ def cmd_bench_count_sheet(argv):
     return cmd_bench(argv, "bench_count_sheet.py")
 
 
+def cmd_bench_background(argv):
+    """benchmarks/bench_background.py on a database of its own (template copy
+    with the addons installed; its slices commit), dropped afterwards."""
+    odoo = get_odoo()
+    ensure_system_packages(("server",))
+    ensure_postgres()
+    db = os.environ.get("SP_BENCH_DB") or f"sp_bench_bg_{os.getpid()}"
+    try:
+        prepare_test_db(odoo, db, repo_addons())
+        script = REPO / "benchmarks" / "bench_background.py"
+        step(f"bench_background.py on {db}")
+        sys.stdout.flush()
+        return run(
+            [odoo.python, str(script), "--database", db, *argv],
+            check=False,
+            env=odoo.env(),
+        ).returncode
+    finally:
+        if os.environ.get("SP_KEEP_DB") != "1":
+            database.drop_db(db)
+
+
 def cmd_host(_argv):
     """Print the python of the Odoo the commands use (building it if needed);
     the progress of a first build goes to standard error."""
@@ -293,7 +336,9 @@ COMMANDS = {
     "bench": cmd_bench,
     "bench-enquiry": cmd_bench_enquiry,
     "bench-count-sheet": cmd_bench_count_sheet,
+    "bench-background": cmd_bench_background,
     "host": cmd_host,
+    "test-multiprocess": cmd_test_multiprocess,
     "lint": cmd_lint,
     "clean-host": cmd_clean_host,
 }
@@ -304,10 +349,12 @@ USAGE = """usage: python3 scripts/sp.py COMMAND [ARGS]
   test [--hostfree-only|--wheel]  make test / make test-hostfree / make test-wheel
   test-some [--reinstall] PYTEST_ARGS  make test-some: named Odoo tests on a kept dev db
   test-peers [--rules-on]  make test-peers: core's and OCA's suites with the addons
+  test-multiprocess     make test-multiprocess: multi-process Odoo + job runner
   screenshots           make screenshots: pictures of the main screens for the docs
   bench [ARGS]          make bench (ARGS go to benchmarks/bench_receipt.py)
   bench-enquiry [ARGS]  make bench-enquiry
   bench-count-sheet [ARGS]  make bench-count-sheet (benchmarks/bench_count_sheet.py)
+  bench-background [ARGS]  make bench-background (benchmarks/bench_background.py)
   lint                  ruff and pylint-odoo (var/venv-lint)
   host                  print the python of the Odoo 18 used (installs it if needed)
   clean-host            remove the cached Odoo host(s), test templates and var/

@@ -10,8 +10,6 @@ from odoo.addons.serial_procurement.wizards import (
 
 # Rows per background job: one slice of the import.
 SLICE_SIZE = core_wizard.SLICE_SIZE
-# Context key: the background job runs the import itself.
-IN_JOB = "serial_procurement_count_sheet_job"
 
 
 class SerialProcurementCountSheetWizard(models.TransientModel):
@@ -22,7 +20,7 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
         row is refused at once) and applied by a background job."""
         singleton.ensure_one(self)
         threshold = self.env.company.serial_job_count_sheet_rows
-        if self.env.context.get(IN_JOB) or not threshold:
+        if not threshold:
             return super().action_import()
         rows = self._read_rows()
         if len(rows) <= threshold:
@@ -63,6 +61,7 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
         once when it fits one slice, else as a chain of slice jobs, each given
         its own rows, applied in order in its own transaction, so that no job
         runs past a worker's time limit however long the sheet."""
+        self.env["queue.job"]._serial_hold_running_job()
         wizard = self.create({"data": data, "filename": filename})
         rows = wizard._sorted_rows()
         wizard._validate_rows(rows)
@@ -99,6 +98,7 @@ class SerialProcurementCountSheetWizard(models.TransientModel):
     def _serial_import_rows_job(self, rows, filename, last, total):
         """One slice of a big sheet (its rows are the job's arguments): checked
         again and applied; the last slice tells the user the sheet is in."""
+        self.env["queue.job"]._serial_hold_running_job()
         count = self.create({"filename": filename}).import_count_rows(rows)
         if last:
             self._serial_notify_imported(filename, total)

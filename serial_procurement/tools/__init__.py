@@ -8,4 +8,3 @@ from . import table_statistics
 from . import sheet_reader
 from . import markers
 from . import singleton
-from . import shipment_file

@@ -45,3 +45,4 @@ from . import test_procurement_desk
 from . import test_shipment_import
 from . import test_desk_billing
 from . import test_tour_desk
+from . import test_public_methods

@@ -1,0 +1,45 @@
+# Copyright 2026 serial_procurement contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Buttons take no arguments: every public method is reachable over JSON-RPC,
+where a recordset argument cannot be sent (a list of ids arrives instead)."""
+
+import inspect
+
+from odoo.tests import TransactionCase, tagged
+
+ADDONS = (
+    "serial_procurement",
+    "serial_procurement_mrp",
+    "serial_procurement_queue_job",
+    "serial_procurement_rma",
+)
+
+
+@tagged("post_install", "-at_install")
+class TestPublicMethods(TransactionCase):
+    def test_buttons_of_the_addons_take_no_arguments(self):
+        found = []
+        for name in self.env.registry:
+            for cls in type(self.env[name]).mro():
+                module = getattr(cls, "__module__", "") or ""
+                if not module.startswith(tuple(f"odoo.addons.{a}." for a in ADDONS)):
+                    continue
+                for attr, method in vars(cls).items():
+                    if not attr.startswith(("action_", "button_")):
+                        continue
+                    if not inspect.isfunction(method):
+                        continue
+                    params = list(inspect.signature(method).parameters)[1:]
+                    # core's own signature kept by an override (button_start)
+                    core = getattr(super(cls, type(self.env[name])), attr, None)
+                    if params and not core:
+                        found.append(f"{name}.{attr}{tuple(params)}")
+        self.assertEqual(found, [])
+
+    def test_ticket_purchase_orders_button_takes_no_orders(self):
+        ticket = self.env["helpdesk.ticket"].create({"name": "T", "description": "d"})
+        action = self.env["helpdesk.ticket"].browse(ticket.ids)
+        result = action.action_view_purchase_orders()
+        self.assertEqual(result["domain"], [("id", "in", [])])
+        with self.assertRaises(TypeError):
+            action.action_view_purchase_orders(orders=[1])

@@ -455,7 +455,7 @@ class HelpdeskTicket(models.Model):
     def action_post_final_invoice(self):
         """Post the draft final invoice made for review, after the ticket's
         checks, with the ticket's posting right."""
-        self.ensure_one()
+        singleton.ensure_one(self)
         poster = self._serial_billing_env()
         drafts = self._serial_draft_final_invoices()
         if not drafts:

@@ -354,6 +354,9 @@ class TestHostileRpcRecordCount(RpcMixin, HttpCase, SerialAfterSaleCommon):
         "serial.procurement.ticket.material.wizard",
         "serial.procurement.rma.replacement.wizard",
         "serial.procurement.produce.serial.wizard",
+        "serial.procurement.shipment.import.wizard",
+        "serial.procurement.rules.wizard",
+        "stock.picking",
     )
 
     def _public_methods(self, model_name):

@@ -5,7 +5,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import serial_parser
+from ..tools import serial_parser, singleton
 
 REQUIRED = ("product", "serial")
 OPTIONAL = ("ref", "po")
@@ -267,7 +267,7 @@ class SerialProcurementShipmentImportWizard(models.TransientModel):
 
     def action_import(self):
         """Check the whole file, then fill the receipt's serial lines."""
-        self.ensure_one()
+        singleton.ensure_one(self)
         picking = self.picking_id
         picking.check_access("write")
         if picking.state in ("done", "cancel"):

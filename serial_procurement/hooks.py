@@ -5,22 +5,29 @@
 Odoo drops by itself the columns of the addon's fields (with their indexes),
 its tables and ``_sql_constraints``. It does not know of the objects the
 models' ``init()`` create by SQL: the constraint trigger keeping a serial on
-hand in one place (and its function) and the indexes on core's ``stock_lot``
-columns. Left behind, the trigger would go on refusing what core allows.
+hand in one place (and its function), the indexes on core's ``stock_lot``
+columns and the Serial Enquiry's trigram indexes on ``res_partner`` and
+``helpdesk_ticket``. Left behind, the trigger would go on refusing what core allows.
 """
 
 import logging
 
 from odoo.tools import SQL
 
-from .models.stock_lot import CASE_INDEX, NAME_INDEX, UNIQUE_INDEX
+from .models.stock_lot import CASE_INDEX, ENQUIRY_INDEXES, NAME_INDEX, UNIQUE_INDEX
 from .models.stock_quant import ONE_PLACE
 
 _logger = logging.getLogger(__name__)
 
 ONE_PLACE_FUNCTION_NAME = "serial_procurement_quant_one_place"
-# Indexes created by SQL on stock_lot (stock.lot.init())
-SQL_INDEXES = (UNIQUE_INDEX, CASE_INDEX, NAME_INDEX)
+# Indexes created by SQL (stock.lot.init()): on stock_lot, then the enquiry's
+# on res_partner and helpdesk_ticket
+SQL_INDEXES = (
+    UNIQUE_INDEX,
+    CASE_INDEX,
+    NAME_INDEX,
+    *(index for index, _table, _column in ENQUIRY_INDEXES),
+)
 # The sold report's view (Odoo drops it too, when it removes the model)
 SQL_VIEWS = ("serial_procurement_sold_report",)
 

@@ -230,3 +230,48 @@ def test_nul_in_a_data_cell_is_left_to_the_row_checks(sheet_reader):
     assert sheet_reader.read_sheet(content, COLUMNS)[1] == [
         (2, ["FW\x00REF", "S", "SN1", "1"])
     ]
+
+
+# The shipment file's reading: optional columns, header names in any case.
+
+
+def test_optional_columns_and_folded_case(sheet_reader):
+    content = b"Serial;PRODUCT;Po;extra\nS-1;FW;P1;x\nS-2;FW;;x\n"
+    _sep, rows = sheet_reader.read_sheet(
+        content, ("product", "serial"), optional=("ref", "po"), fold_case=True
+    )
+    assert rows == [(2, ["FW", "S-1", None, "P1"]), (3, ["FW", "S-2", None, ""])]
+
+
+def test_header_case_kept_without_fold_case(sheet_reader):
+    content = b"product,serial\nFW,S-1\n"
+    with pytest.raises(sheet_reader.SheetError) as info:
+        sheet_reader.read_sheet(content, ("Product", "serial"))
+    assert info.value.code == "missing_columns"
+    assert info.value.params["columns"] == "Product"
+
+
+def test_normalize_header(sheet_reader):
+    assert sheet_reader.normalize_header("  Serial__No  ") == "serial no"
+    assert sheet_reader.normalize_header(None) == ""
+
+
+def test_xlsx_optional_columns_folded(sheet_reader):
+    content = _xlsx([["SERIAL", "Product", "Ref"], ["S-1", "FW", "aa:bb"]])
+    _sep, rows = sheet_reader.read_sheet(
+        content,
+        ("product", "serial"),
+        filename="asn.xlsx",
+        optional=("ref", "po"),
+        fold_case=True,
+    )
+    assert rows == [(2, ["FW", "S-1", "aa:bb", None])]
+
+
+def test_csv_max_cell(sheet_reader):
+    content = b"product,serial\nFW," + b"x" * 50 + b"\n"
+    with pytest.raises(sheet_reader.SheetError) as info:
+        sheet_reader.read_sheet(content, ("product", "serial"), max_cell=40)
+    assert info.value.code == "cell_too_long"
+    assert info.value.params["line"] == 2
+    assert sheet_reader.read_sheet(content, ("product", "serial"), max_cell=50)[1]

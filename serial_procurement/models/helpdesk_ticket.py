@@ -455,7 +455,7 @@ class HelpdeskTicket(models.Model):
     def action_post_final_invoice(self):
         """Post the draft final invoice made for review, after the ticket's
         checks, with the ticket's posting right."""
-        self.ensure_one()
+        singleton.ensure_one(self)
         poster = self._serial_billing_env()
         drafts = self._serial_draft_final_invoices()
         if not drafts:
@@ -852,7 +852,7 @@ class HelpdeskTicket(models.Model):
             body=Markup(_("Purchase orders created: %(orders)s"))
             % {"orders": Markup(", ").join(o._get_html_link() for o in orders)}
         )
-        return self.action_view_purchase_orders(orders)
+        return self._serial_open_purchase_orders(orders)
 
     def _serial_explain_nothing_to_buy(self, free_stock):
         """The UserError of a Create Purchase Orders that has nothing to buy."""
@@ -1114,9 +1114,13 @@ class HelpdeskTicket(models.Model):
         action["context"] = {"create": False}
         return action
 
-    def action_view_purchase_orders(self, orders=None):
+    def action_view_purchase_orders(self):
         singleton.ensure_one(self)
-        orders = orders if orders is not None else self.purchase_order_ids
+        return self._serial_open_purchase_orders(self.purchase_order_ids)
+
+    def _serial_open_purchase_orders(self, orders):
+        """The purchase orders ``orders`` of the ticket: their form when there
+        is one, else a list."""
         action = self.env["ir.actions.actions"]._for_xml_id("purchase.purchase_rfq")
         action["domain"] = [("id", "in", orders.ids)]
         action["context"] = {"default_ticket_id": self.id}
@@ -1149,7 +1153,7 @@ class HelpdeskTicket(models.Model):
         drafts = self.purchase_order_ids.filtered(
             lambda o: o.state in ("draft", "sent")
         )
-        return self.action_view_purchase_orders(drafts or self.purchase_order_ids)
+        return self._serial_open_purchase_orders(drafts or self.purchase_order_ids)
 
     def action_serial_receive(self):
         """The header button of the step Receive the Serials: the receipts

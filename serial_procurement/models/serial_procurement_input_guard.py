@@ -94,11 +94,13 @@ class SerialProcurementInputGuard(models.AbstractModel):
     # ------------------------------------------------------------ uploads
 
     @api.model
-    def _serial_read_sheet(self, data, filename, columns, what=None):
+    def _serial_read_sheet(self, data, filename, columns, what=None, **options):
         """The data rows ``[(row number, [cell of each of columns])]`` of an
         uploaded CSV or XLSX sheet (``data``: the binary field's base64 value),
         read with the caps of ``tools/sheet_reader``; a file that cannot be read
-        gets a UserError saying what to fix. ``what`` names the sheet."""
+        gets a UserError saying what to fix. ``what`` names the sheet;
+        ``options``: ``optional``, ``fold_case``, ``max_cell`` of
+        ``sheet_reader.read_sheet``."""
         what = what or self.env._("the sheet")
         if not data:
             raise UserError(self.env._("Upload %(what)s first.", what=what))
@@ -108,7 +110,9 @@ class SerialProcurementInputGuard(models.AbstractModel):
             # the cap checked before decoding: base64 is 4/3 of the file
             sheet_reader.check_size(len(data) * 3 // 4)
             content = base64.b64decode(data, validate=True)
-            return sheet_reader.read_sheet(content, columns, filename=filename)[1]
+            return sheet_reader.read_sheet(
+                content, columns, filename=filename, **options
+            )[1]
         except (binascii.Error, TypeError) as error:
             raise UserError(
                 self.env._("The uploaded file is damaged (not base64 data).")

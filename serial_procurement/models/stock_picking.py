@@ -115,7 +115,7 @@ class StockPicking(models.Model):
     def action_serial_import_shipment(self):
         """Open the dialog that reads the distributor's shipment file (product,
         serial, ref, po) onto this receipt."""
-        self.ensure_one()
+        singleton.ensure_one(self)
         self.check_access("write")
         return {
             "type": "ir.actions.act_window",

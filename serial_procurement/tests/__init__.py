@@ -47,3 +47,4 @@ from . import test_desk_billing
 from . import test_tour_desk
 from . import test_receipt_batch
 from . import test_batch_keys_rpc
+from . import test_public_methods

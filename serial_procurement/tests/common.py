@@ -1,7 +1,40 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import json
+
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
+
+
+def call_kw_over_http(case, model, method, args, kwargs):
+    """``(answer, response)`` of one ``/web/dataset/call_kw`` JSON-RPC request
+    of the HttpCase ``case``, as its logged-in user: ``answer`` is the decoded
+    body (``result`` or ``error``)."""
+    payload = {
+        "id": 0,
+        "jsonrpc": "2.0",
+        "method": "call",
+        "params": {"model": model, "method": method, "args": args, "kwargs": kwargs},
+    }
+    response = case.url_open(
+        "/web/dataset/call_kw",
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    response.raise_for_status()
+    return response.json(), response
+
+
+def draft_credit_note(invoice):
+    """The draft credit note of the whole ``invoice``, made as a user does
+    (Credit Note wizard, ``account.move.reversal``)."""
+    reversal = (
+        invoice.env["account.move.reversal"]
+        .with_context(active_model="account.move", active_ids=invoice.ids)
+        .create({"journal_id": invoice.journal_id.id})
+    )
+    reversal.refund_moves()
+    return invoice.reversal_move_ids
 
 
 def count_sheet_export(wizard):

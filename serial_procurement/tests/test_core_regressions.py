@@ -14,17 +14,21 @@ from .common import SerialLifecycleCommon
 
 
 class TestCoreRegressions(SerialLifecycleCommon):
-    def _receive(self, names, product=None):
-        product = product or self.product
+    def _vendor_receipt(self, names, product=None, qty=1):
+        """A receipt from the vendor of ``qty`` units per name, not validated."""
         picking = self._picking(
             self.warehouse.in_type_id,
             self.suppliers,
             self.stock,
-            product,
-            len(names),
+            product or self.product,
+            qty * len(names),
             partner=self.vendor,
         )
-        self._set_lines(picking, [{"lot_name": n, "quantity": 1} for n in names])
+        self._set_lines(picking, [{"lot_name": n, "quantity": qty} for n in names])
+        return picking
+
+    def _receive(self, names, product=None):
+        picking = self._vendor_receipt(names, product)
         picking.button_validate()
         return picking
 
@@ -143,15 +147,7 @@ class TestCoreRegressions(SerialLifecycleCommon):
         self._set_lines(back_in, [{"lot_id": lot.id, "quantity": 1}])
         back_in.button_validate()
         self.assertTrue(lot.in_stock)
-        refused = self._picking(
-            self.warehouse.in_type_id,
-            self.suppliers,
-            self.stock,
-            self.product,
-            1,
-            partner=self.vendor,
-        )
-        self._set_lines(refused, [{"lot_name": "CYCLE-1", "quantity": 1}])
+        refused = self._vendor_receipt(["CYCLE-1"])
         with self.assertRaisesRegex(UserError, "CYCLE-1"):
             refused.button_validate()
         refused.action_cancel()
@@ -166,21 +162,7 @@ class TestCoreRegressions(SerialLifecycleCommon):
         message names those serials only, where they are, and says how to go
         on; nothing is written."""
         self._receive(["HERE-1"])
-        picking = self._picking(
-            self.warehouse.in_type_id,
-            self.suppliers,
-            self.stock,
-            self.product,
-            2,
-            partner=self.vendor,
-        )
-        self._set_lines(
-            picking,
-            [
-                {"lot_name": "HERE-1", "quantity": 1},
-                {"lot_name": "FRESH-1", "quantity": 1},
-            ],
-        )
+        picking = self._vendor_receipt(["HERE-1", "FRESH-1"])
         with self.assertRaises(UserError) as info:
             picking.button_validate()
         message = str(info.exception)
@@ -195,15 +177,7 @@ class TestCoreRegressions(SerialLifecycleCommon):
         """A refused receipt keeps its lines: entering serials again says to
         remove them first (was: "only 0 unit(s) remain to receive")."""
         self._receive(["AGAIN-1"])
-        picking = self._picking(
-            self.warehouse.in_type_id,
-            self.suppliers,
-            self.stock,
-            self.product,
-            1,
-            partner=self.vendor,
-        )
-        self._set_lines(picking, [{"lot_name": "AGAIN-1", "quantity": 1}])
+        picking = self._vendor_receipt(["AGAIN-1"])
         with self.assertRaisesRegex(UserError, "Remove their lines"):
             picking.button_validate()
         wizard = self.env["serial.procurement.serial.entry.wizard"].create(
@@ -246,16 +220,7 @@ class TestCoreRegressions(SerialLifecycleCommon):
     def test_duplicate_serials_across_receipts_raise_validation_error(self):
         receipts = self.env["stock.picking"]
         for names in (["DUP-1", "DUP-2"], ["DUP-2", "DUP-1"]):
-            picking = self._picking(
-                self.warehouse.in_type_id,
-                self.suppliers,
-                self.stock,
-                self.product,
-                2,
-                partner=self.vendor,
-            )
-            self._set_lines(picking, [{"lot_name": n, "quantity": 1} for n in names])
-            receipts |= picking
+            receipts |= self._vendor_receipt(names)
         with self.assertRaises(ValidationError) as info:
             receipts.button_validate()
         message = str(info.exception)
@@ -267,16 +232,7 @@ class TestCoreRegressions(SerialLifecycleCommon):
     def test_same_lot_on_two_receipts_stays_allowed(self):
         receipts = self.env["stock.picking"]
         for _n in range(2):
-            picking = self._picking(
-                self.warehouse.in_type_id,
-                self.suppliers,
-                self.stock,
-                self.batch_product,
-                3,
-                partner=self.vendor,
-            )
-            self._set_lines(picking, [{"lot_name": "LOT-001", "quantity": 3}])
-            receipts |= picking
+            receipts |= self._vendor_receipt(["LOT-001"], self.batch_product, qty=3)
         receipts.button_validate()
         self.assertEqual(len(receipts.move_line_ids.lot_id), 1)
 

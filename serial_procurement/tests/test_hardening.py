@@ -15,7 +15,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from ..models.stock_lot import UNIQUE_INDEX
-from .common import SerialProcurementCase, count_sheet_export
+from .common import SerialProcurementCase, count_sheet_export, draft_credit_note
 
 
 @tagged("post_install", "-at_install")
@@ -140,13 +140,7 @@ class TestHardening(SerialProcurementCase):
         )
         lot = ticket.lot_ids
         self.assertEqual(lot.customer_invoice_line_id.move_id, invoice)
-        reversal = (
-            self.env["account.move.reversal"]
-            .with_context(active_model="account.move", active_ids=invoice.ids)
-            .create({"journal_id": invoice.journal_id.id})
-        )
-        reversal.refund_moves()
-        refund = invoice.reversal_move_ids
+        refund = draft_credit_note(invoice)
         refund.action_post()
         self.assertFalse(lot.customer_invoice_line_id)
         second = self.env["account.move"].create(

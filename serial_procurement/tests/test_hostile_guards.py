@@ -5,12 +5,10 @@ calls to /web/dataset/call_kw over a real HTTP session, with any context.
 Each refusal is a UserError/ValidationError whose message names the rule, and
 nothing is written."""
 
-import json
-
 from odoo import Command
 from odoo.tests import HttpCase, tagged
 
-from .common import SerialProcurementCase
+from .common import SerialProcurementCase, call_kw_over_http
 
 MANAGER = "serial_procurement.group_serial_procurement_manager"
 
@@ -41,24 +39,9 @@ class TestHostileGuards(HttpCase, SerialProcurementCase):
     def _call(self, model, method, *args, context=None, **kwargs):
         """One call_kw over JSON-RPC: ``(result, error)``, the error being
         ``(class name, message)`` of the exception the server answered."""
-        payload = {
-            "id": 0,
-            "jsonrpc": "2.0",
-            "method": "call",
-            "params": {
-                "model": model,
-                "method": method,
-                "args": list(args),
-                "kwargs": dict(kwargs, context=context or {}),
-            },
-        }
-        response = self.url_open(
-            "/web/dataset/call_kw",
-            data=json.dumps(payload).encode(),
-            headers={"Content-Type": "application/json"},
+        answer, _response = call_kw_over_http(
+            self, model, method, list(args), dict(kwargs, context=context or {})
         )
-        response.raise_for_status()
-        answer = response.json()
         if "error" in answer:
             data = answer["error"]["data"]
             return None, (data["name"], data["message"])

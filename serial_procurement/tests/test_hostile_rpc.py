@@ -10,7 +10,6 @@ import base64
 import csv
 import inspect
 import io
-import json
 import zipfile
 from unittest.mock import patch
 
@@ -19,7 +18,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..models.stock_lot import PORTAL_FIELDS
 from ..tools import sheet_reader
-from .common import SerialAfterSaleCommon
+from .common import SerialAfterSaleCommon, call_kw_over_http
 
 CLEAN_ERRORS = {
     "odoo.exceptions.UserError",
@@ -36,26 +35,7 @@ NOT_CALLED = {"create", "write", "unlink", "copy", "default_get", "onchange"}
 class RpcMixin:
     def _rpc(self, model, method, *args, **kwargs):
         """(result, error data) of a call_kw over HTTP, as the logged-in user."""
-        payload = json.dumps(
-            {
-                "id": 0,
-                "jsonrpc": "2.0",
-                "method": "call",
-                "params": {
-                    "model": model,
-                    "method": method,
-                    "args": list(args),
-                    "kwargs": kwargs,
-                },
-            }
-        ).encode()
-        response = self.url_open(
-            "/web/dataset/call_kw",
-            data=payload,
-            headers={"Content-Type": "application/json"},
-        )
-        response.raise_for_status()
-        body = response.json()
+        body, response = call_kw_over_http(self, model, method, list(args), kwargs)
         if "error" in body:
             return None, body["error"]["data"], response.text
         return body.get("result"), None, response.text
@@ -374,6 +354,9 @@ class TestHostileRpcRecordCount(RpcMixin, HttpCase, SerialAfterSaleCommon):
         "serial.procurement.ticket.material.wizard",
         "serial.procurement.rma.replacement.wizard",
         "serial.procurement.produce.serial.wizard",
+        "serial.procurement.shipment.import.wizard",
+        "serial.procurement.rules.wizard",
+        "stock.picking",
     )
 
     def _public_methods(self, model_name):

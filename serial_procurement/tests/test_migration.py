@@ -14,7 +14,7 @@ from odoo.tools import parse_version
 from odoo.tools.misc import file_path
 
 from ..models.stock_lot import CASE_INDEX
-from .common import SerialProcurementCase
+from .common import SerialProcurementCase, draft_credit_note
 
 ADDON = "serial_procurement"
 
@@ -125,13 +125,7 @@ class TestMigration(SerialProcurementCase):
         return ticket.lot_ids.sorted("name"), invoice
 
     def _reverse(self, invoice):
-        reversal = (
-            self.env["account.move.reversal"]
-            .with_context(active_model="account.move", active_ids=invoice.ids)
-            .create({"journal_id": invoice.journal_id.id})
-        )
-        reversal.refund_moves()
-        refund = invoice.reversal_move_ids
+        refund = draft_credit_note(invoice)
         refund.action_post()
         return refund
 
@@ -203,13 +197,7 @@ class TestMigration(SerialProcurementCase):
 
     def test_09_partial_credit_naming_a_serial_frees_only_it(self):
         lots, invoice = self._invoiced_ticket("MIG-PART-1 MIG-PART-2")
-        reversal = (
-            self.env["account.move.reversal"]
-            .with_context(active_model="account.move", active_ids=invoice.ids)
-            .create({"journal_id": invoice.journal_id.id})
-        )
-        reversal.refund_moves()
-        refund = invoice.reversal_move_ids
+        refund = draft_credit_note(invoice)
         refund.invoice_line_ids.filtered("product_id").write(
             {"quantity": 1, "lot_ids": [Command.set(lots[:1].ids)]}
         )

@@ -8,7 +8,7 @@ from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
-from .common import SerialProcurementCase
+from .common import SerialProcurementCase, draft_credit_note
 
 
 @tagged("post_install", "-at_install")
@@ -151,13 +151,7 @@ class TestScreensThatGuide(SerialProcurementCase):
         first = self._take_deposit(ticket, 200.0)
         self._take_deposit(ticket, 100.0)
         self.assertAlmostEqual(ticket.deposit_amount, 300.0)
-        reversal = (
-            self.env["account.move.reversal"]
-            .with_context(active_model="account.move", active_ids=first.ids)
-            .create({"journal_id": first.journal_id.id})
-        )
-        reversal.refund_moves()
-        refund = first.reversal_move_ids
+        refund = draft_credit_note(first)
         refund.action_post()
         self.assertEqual(refund.move_type, "out_refund")
         self.assertAlmostEqual(ticket.deposit_amount, 100.0)

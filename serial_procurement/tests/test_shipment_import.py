@@ -7,7 +7,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
-from ..tools import shipment_file
+from ..tools import sheet_reader
 from .common import SerialProcurementCase
 
 
@@ -161,23 +161,31 @@ class TestShipmentImport(SerialProcurementCase):
             self._import("product,serial\nFW-200,\xe9\n".encode("latin-1"))
         with self.assertRaisesRegex(UserError, "longer than"):
             self._import(b"product,serial\nFW-200," + b"x" * 5000)
-        with self.assertRaisesRegex(shipment_file.TableError, "more than"):
-            shipment_file.read_table(b"a\n" * 20, max_rows=10)
+        with self.assertRaisesRegex(sheet_reader.SheetError, "more than"):
+            sheet_reader.read_sheet(
+                b"product,serial\n" + b"FW-200,S\n" * 11,
+                ("product", "serial"),
+                max_rows=10,
+            )
         with self.assertRaisesRegex(UserError, "Upload"):
             self._import(b"")
         self.assertFalse(self.picking.move_line_ids.filtered("lot_name"))
 
-    def test_08_xlsx_declared_dimension_checked_first(self):
+    def test_08_xlsx_read_as_stored_headers_in_any_case(self):
         import openpyxl
 
         book = openpyxl.Workbook()
         sheet = book.active
-        sheet.append(["product", "serial"])
-        sheet.cell(row=300, column=1, value="x")
+        sheet.append(["Product", "SERIAL", "Ref"])
+        sheet.cell(row=300, column=1, value="FW-200")
+        sheet.cell(row=300, column=2, value="FAR-1")
         buffer = io.BytesIO()
         book.save(buffer)
-        with self.assertRaises(shipment_file.TableError):
-            shipment_file.read_table(buffer.getvalue(), "a.xlsx", max_rows=100)
+        self._import(buffer.getvalue(), filename="asn.xlsx")
+        self.assertEqual(
+            self.picking.move_line_ids.filtered("lot_name").mapped("lot_name"),
+            ["FAR-1"],
+        )
 
     def test_09_done_receipt_refused(self):
         self._import(

@@ -3,14 +3,12 @@
 """#18 item 7: an estimate that has a ticket is invoiced only through that
 ticket (Make Invoice, Take Deposit), whatever the company's rule settings."""
 
-import json
-
 from lxml import etree
 
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
-from .common import SerialProcurementCase
+from .common import SerialProcurementCase, call_kw_over_http
 
 
 @tagged("post_install", "-at_install")
@@ -122,25 +120,9 @@ class TestTicketOwnsEstimateRpc(SerialProcurementCase, HttpCase):
 
     def _call(self, model, method, args, kwargs=None):
         self.env.flush_all()
-        response = self.url_open(
-            "/web/dataset/call_kw",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "id": 1,
-                    "params": {
-                        "model": model,
-                        "method": method,
-                        "args": args,
-                        "kwargs": kwargs or {},
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        )
+        answer, _response = call_kw_over_http(self, model, method, args, kwargs or {})
         self.env.invalidate_all()
-        return response.json()
+        return answer
 
     def test_salesman_create_invoice_over_rpc_refused(self):
         order = self._create_quotation([(self.firewall, 1)])

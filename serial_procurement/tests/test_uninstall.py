@@ -18,7 +18,7 @@ from odoo.tests import tagged
 
 from .. import hooks
 from .. import uninstall_hook as package_hook
-from ..models.stock_lot import CASE_INDEX, NAME_INDEX, UNIQUE_INDEX
+from ..models.stock_lot import CASE_INDEX, ENQUIRY_INDEXES, NAME_INDEX, UNIQUE_INDEX
 from ..models.stock_quant import ONE_PLACE
 from .common import SerialLifecycleCommon
 
@@ -36,7 +36,7 @@ class TestUninstallHook(SerialLifecycleCommon):
         functions = [row[0] for row in cr.fetchall()]
         cr.execute(
             "SELECT indexname FROM pg_indexes WHERE indexname IN %s",
-            [(UNIQUE_INDEX, CASE_INDEX, NAME_INDEX)],
+            [hooks.SQL_INDEXES],
         )
         indexes = sorted(row[0] for row in cr.fetchall())
         return triggers, functions, indexes
@@ -67,6 +67,9 @@ class TestUninstallHook(SerialLifecycleCommon):
         self.assertEqual(functions, [hooks.ONE_PLACE_FUNCTION_NAME])
         self.assertIn(UNIQUE_INDEX, indexes)
         self.assertIn(NAME_INDEX, indexes)
+        if self.env.registry.has_trigram:
+            for index, _table, _column in ENQUIRY_INDEXES:
+                self.assertIn(index, indexes)
         # armed: the database refuses a serial in two places
         with (
             self.assertRaises(errors.CheckViolation),
@@ -88,6 +91,17 @@ class TestUninstallHook(SerialLifecycleCommon):
         )
         self.assertFalse(self.env.cr.rowcount)
 
+    def test_hook_lists_every_index_created_by_sql(self):
+        """Every index of stock.lot.init() (stock_lot's and the enquiry's on
+        res_partner and helpdesk_ticket) is one the hook drops."""
+        self.assertEqual(
+            set(hooks.SQL_INDEXES),
+            {UNIQUE_INDEX, CASE_INDEX, NAME_INDEX}
+            | {index for index, _table, _column in ENQUIRY_INDEXES},
+        )
+
     def test_hook_runs_twice(self):
         hooks.uninstall_hook(self.env)
-        self.assertEqual(len(hooks.drop_sql_objects(self.env.cr)), 6)
+        self.assertEqual(
+            len(hooks.drop_sql_objects(self.env.cr)), 3 + len(hooks.SQL_INDEXES)
+        )

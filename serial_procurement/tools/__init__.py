@@ -8,5 +8,4 @@ from . import table_statistics
 from . import sheet_reader
 from . import markers
 from . import singleton
-from . import shipment_file
 from . import overrides

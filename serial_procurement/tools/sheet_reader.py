@@ -8,6 +8,9 @@ row (``MAX_COLUMNS``). The dimension an XLSX declares is not trusted (a 1.5 KB
 file may declare A1:XFD1048576): rows are read as the file holds them, cut to
 the columns asked for. CSV files may be separated by commas, semicolons or
 tabs (found from the header row), in UTF-8 or UTF-16 with a byte order mark.
+Columns may be optional (``None`` in the rows of a file without them) and
+header names matched whatever their case, spaces or underscores
+(``fold_case``); a cap on a CSV cell's length may be set (``max_cell``).
 A file that cannot be read raises :class:`SheetError`, whose ``code`` names
 the problem and ``params`` its figures, for the caller to word a translated
 message. Nothing here imports Odoo.
@@ -15,6 +18,7 @@ message. Nothing here imports Odoo.
 
 import csv
 import io
+import re
 import zipfile
 from xml.etree import ElementTree
 
@@ -64,21 +68,35 @@ def is_blank(cells):
     return set(cells) <= BLANK
 
 
-def read_sheet(content, columns, filename="", max_rows=MAX_ROWS):
+def read_sheet(
+    content,
+    columns,
+    filename="",
+    max_rows=MAX_ROWS,
+    optional=(),
+    fold_case=False,
+    max_cell=None,
+):
     """Read ``content`` (bytes of a CSV or XLSX file).
 
     Returns ``(separator, rows)``: the CSV separator used (``None`` for an
-    XLSX) and ``[(row number, [cell of each of columns])]`` of the data rows
-    that are not blank, ``columns`` being the header names required."""
+    XLSX) and ``[(row number, [cell of each of columns, then of optional])]``
+    of the data rows that are not blank, ``columns`` being the header names
+    required and ``optional`` those read when the header names them (their
+    cells are ``None`` otherwise). ``fold_case``: header names matched in
+    lower case, runs of spaces and underscores read as one space (give
+    ``columns`` so). ``max_cell``: longest CSV cell accepted (``csv``'s own
+    field limit otherwise)."""
     check_size(len(content))
+    spec = _Columns(columns, optional, fold_case)
     if not content.strip():
         raise SheetError("empty", "The file is empty.")
     name = (filename or "").lower()
     if content[:4] == b"PK\x03\x04" or name.endswith(".xlsx"):
-        return None, _read_xlsx(content, columns, max_rows)
+        return None, _read_xlsx(content, spec, max_rows)
     if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or name.endswith(".xls"):
         raise SheetError("old_excel", "Old Excel (.xls) files are not read.")
-    return _read_csv(_decode(content), columns, max_rows)
+    return _read_csv(_decode(content), spec, max_rows, max_cell)
 
 
 def _decode(content):
@@ -100,21 +118,45 @@ def _decode(content):
     return text
 
 
-def _header_index(header, columns):
-    """{column: position} of ``columns`` in ``header``, or None."""
-    header = [str(cell if cell is not None else "").strip() for cell in header]
-    if not all(column in header for column in columns):
-        return None
-    return {column: header.index(column) for column in columns}
+def normalize_header(cell):
+    """A header cell in lower case, runs of spaces and underscores as one space."""
+    return re.sub(r"[\s_]+", " ", str(cell if cell is not None else "")).strip().lower()
 
 
-def _missing(header, columns):
-    header = [str(cell if cell is not None else "").strip() for cell in header]
-    return [column for column in columns if column not in header]
+class _Columns:
+    """The columns asked for: required, then optional; how names are matched."""
 
+    def __init__(self, required, optional=(), fold_case=False):
+        self.required = tuple(required)
+        self.optional = tuple(optional)
+        self.fold_case = fold_case
 
-def _cells(row, index, columns):
-    return [row[index[col]] if index[col] < len(row) else None for col in columns]
+    def _names(self, header):
+        if self.fold_case:
+            return [normalize_header(cell) for cell in header]
+        return [str(cell if cell is not None else "").strip() for cell in header]
+
+    def index(self, header):
+        """{column: position} of the columns in ``header`` (optional ones only
+        when present), or None when a required one is missing."""
+        names = self._names(header)
+        if not all(column in names for column in self.required):
+            return None
+        return {
+            column: names.index(column)
+            for column in self.required + self.optional
+            if column in names
+        }
+
+    def missing(self, header):
+        names = self._names(header)
+        return [column for column in self.required if column not in names]
+
+    def cells(self, row, index):
+        return [
+            row[index[col]] if col in index and index[col] < len(row) else None
+            for col in self.required + self.optional
+        ]
 
 
 def _too_many_rows(max_rows):
@@ -135,7 +177,7 @@ def _first_line(text):
     return ""
 
 
-def _pick_separator(text, columns):
+def _pick_separator(text, spec):
     """The separator that makes the header row name every column; else raise,
     naming the columns missing with the best separator."""
     line = _first_line(text)
@@ -147,20 +189,20 @@ def _pick_separator(text, columns):
             header = next(csv.reader([line], delimiter=separator), [])
         except csv.Error:
             continue
-        if _header_index(header, columns) is not None:
+        if spec.index(header) is not None:
             return separator
-        missing = _missing(header, columns)
+        missing = spec.missing(header)
         if best is None or len(missing) < len(best):
             best = missing
     raise SheetError(
         "missing_columns",
         "The header row misses the column(s): %(columns)s.",
-        columns=", ".join(best if best is not None else columns),
+        columns=", ".join(best if best is not None else spec.required),
     )
 
 
-def _read_csv(text, columns, max_rows):
-    separator = _pick_separator(text, columns)
+def _read_csv(text, spec, max_rows, max_cell=None):
+    separator = _pick_separator(text, spec)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     rows = []
     index = None
@@ -171,14 +213,21 @@ def _read_csv(text, columns, max_rows):
             if index is None:
                 if is_blank(row):
                     continue
-                index = _header_index(row, columns)
+                index = spec.index(row)
                 continue
             if not row or is_blank(row):
                 continue
             data_rows += 1
             if data_rows > max_rows:
                 raise _too_many_rows(max_rows)
-            cells = _cells(row, index, columns)
+            if max_cell and any(len(cell) > max_cell for cell in row):
+                raise SheetError(
+                    "cell_too_long",
+                    "Line %(line)s holds a cell longer than %(max)s characters.",
+                    line=number,
+                    max=f"{max_cell:,}",
+                )
+            cells = spec.cells(row, index)
             if not is_blank(cells):
                 rows.append((number, cells))
     except csv.Error as error:
@@ -272,7 +321,7 @@ def _scan_worksheet(source):
         raise SheetError("xlsx_damaged", "Not a readable XLSX file.") from error
 
 
-def _read_xlsx(content, columns, max_rows):
+def _read_xlsx(content, spec, max_rows):
     sheet = _open_xlsx(content)
     try:
         header = next(
@@ -283,12 +332,12 @@ def _read_xlsx(content, columns, max_rows):
         )
         if not header or is_blank(header):
             raise SheetError("no_header", "The file has no header row.")
-        index = _header_index(header, columns)
+        index = spec.index(header)
         if index is None:
             raise SheetError(
                 "missing_columns",
                 "The header row misses the column(s): %(columns)s.",
-                columns=", ".join(_missing(header, columns)),
+                columns=", ".join(spec.missing(header)),
             )
         width = max(index.values()) + 1
         rows = []
@@ -303,7 +352,7 @@ def _read_xlsx(content, columns, max_rows):
             data_rows += 1
             if data_rows > max_rows:
                 raise _too_many_rows(max_rows)
-            rows.append((number, _cells(row, index, columns)))
+            rows.append((number, spec.cells(row, index)))
         return rows
     except SheetError:
         raise

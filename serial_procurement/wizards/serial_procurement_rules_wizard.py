@@ -4,6 +4,8 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
+from ..tools import singleton
+
 
 class SerialProcurementRulesWizard(models.TransientModel):
     """Confirmation before the serialized procurement rules are switched on for
@@ -46,7 +48,7 @@ class SerialProcurementRulesWizard(models.TransientModel):
     def action_confirm(self):
         """Switch the rules on (a settings administrator only: the company's
         own write says so) and reload the settings."""
-        self.ensure_one()
+        singleton.ensure_one(self)
         self.company_id.write(
             {
                 "serial_rules_enabled": True,

@@ -1,16 +1,17 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import base64
-import binascii
 from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import serial_parser, shipment_file
+from ..tools import serial_parser, singleton
 
-COLUMNS = ("product", "serial", "ref", "po")
 REQUIRED = ("product", "serial")
+OPTIONAL = ("ref", "po")
+COLUMNS = REQUIRED + OPTIONAL
+# Longest cell read from a CSV shipment file.
+MAX_CELL = 4096
 # Rows listed per refusal in the message (the count says how many more).
 SHOWN_ROWS = 20
 
@@ -47,41 +48,33 @@ class SerialProcurementShipmentImportWizard(models.TransientModel):
     def _serial_read_rows(self):
         """[(row number, {column: text})] of the uploaded file's data rows."""
         self.ensure_one()
-        if not self.data:
-            raise UserError(self.env._("Upload the shipment file first."))
-        try:
-            content = base64.b64decode(self.data, validate=True)
-        except (binascii.Error, ValueError, TypeError) as error:
-            raise UserError(
-                self.env._("The uploaded file is damaged (not base64 data).")
-            ) from error
-        try:
-            rows = shipment_file.read_table(content, self.filename, _=self.env._)
-        except shipment_file.TableError as error:
-            raise UserError(str(error)) from error
-        header = [shipment_file.normalize_header(cell) for cell in rows[0]]
-        missing = [col for col in REQUIRED if col not in header]
-        if missing:
-            raise UserError(
-                self.env._(
-                    "The shipment file misses the column(s) %(columns)s in its "
-                    "header row (columns: product, serial, optional ref and po).",
-                    columns=", ".join(missing),
-                )
-            )
-        index = {col: header.index(col) for col in COLUMNS if col in header}
+        rows = self._serial_read_sheet(
+            self.data,
+            self.filename,
+            REQUIRED,
+            what=self.env._("the shipment file"),
+            optional=OPTIONAL,
+            fold_case=True,
+            max_cell=MAX_CELL,
+        )
         result = []
-        for number, row in enumerate(rows[1:], start=2):
-            cells = {
-                col: _cell_text(row[i]) if i < len(row) else ""
-                for col, i in index.items()
-            }
-            if not any(cells.values()):
-                continue
-            result.append((number, cells))
+        for number, row in rows:
+            cells = dict(zip(COLUMNS, map(_cell_text, row), strict=True))
+            if any(cells.values()):
+                result.append((number, cells))
         if not result:
             raise UserError(self.env._("The shipment file has no serial rows."))
         return result
+
+    @api.model
+    def _serial_sheet_message(self, error, what, columns):
+        if error.code == "missing_columns":
+            return self.env._(
+                "The shipment file misses the column(s) %(columns)s in its "
+                "header row (columns: product, serial, optional ref and po).",
+                columns=error.params.get("columns"),
+            )
+        return super()._serial_sheet_message(error, what, columns)
 
     # ---------------------------------------------------------------- checks
 
@@ -274,7 +267,7 @@ class SerialProcurementShipmentImportWizard(models.TransientModel):
 
     def action_import(self):
         """Check the whole file, then fill the receipt's serial lines."""
-        self.ensure_one()
+        singleton.ensure_one(self)
         picking = self.picking_id
         picking.check_access("write")
         if picking.state in ("done", "cancel"):

@@ -1992,22 +1992,40 @@ class StockLot(models.Model):
     # ------------------------------------------------------------------
     # Portal users (My Devices) read what the portal page shows, nothing of
     # the purchasing side (vendor, purchase order, costs, vendor warranty,
-    # receipts, invoices): every other field of a serial is for internal users
-    # (``groups``), a list of fields allowed rather than refused, so that a
-    # field added later (here, in core or by another addon) stays internal.
-    # Set once every model's fields are set up (``_setup_complete``): a related
-    # field of another model (stock.quant.expiration_date, lot_properties,
-    # stock.move.line.is_expired) copies ``groups`` from its target when it is
-    # set up, so set earlier it would change those models too, depending on
-    # which model the registry sets up first.
+    # receipts, invoices): a list of fields allowed rather than refused, so
+    # that a field added later (here, in core or by another addon) stays
+    # internal. Checked where Odoo checks field rights (read, search domains,
+    # write), for portal and public users only: the fields themselves (and
+    # the fields of other models related to them) are left as core defines
+    # them, so nothing changes for internal users or other modules.
     # ------------------------------------------------------------------
 
-    def _setup_complete(self):
-        res = super()._setup_complete()
-        for name, field in self._fields.items():
-            if name not in PORTAL_FIELDS and not field.groups:
-                field.groups = "base.group_user"
-        return res
+    @api.model
+    def check_field_access_rights(self, operation, field_names):
+        if self.env.su or not self.env.user.share:
+            return super().check_field_access_rights(operation, field_names)
+        if not field_names:
+            allowed = super().check_field_access_rights(operation, field_names)
+            return [name for name in allowed if name in PORTAL_FIELDS]
+        refused = [
+            name
+            for name in field_names
+            if name in self._fields and name not in PORTAL_FIELDS
+        ]
+        if refused:
+            _logger.info(
+                "Access to serial fields %s refused to the portal user %s",
+                ", ".join(refused),
+                self.env.uid,
+            )
+            raise AccessError(
+                self.env._(
+                    "You do not have enough rights to access the fields "
+                    '"%(fields)s" on Lot/Serial (stock.lot).',
+                    fields=",".join(refused),
+                )
+            )
+        return super().check_field_access_rights(operation, field_names)
 
     # ------------------------------------------------------------------
     # Manual warranty changes

@@ -313,9 +313,10 @@ class TestHostileRpcPortal(RpcMixin, HttpCase, SerialAfterSaleCommon):
         )
 
     def test_related_fields_of_other_models_keep_their_groups(self):
-        """Only stock.lot's own fields are kept for internal users: the fields
-        of other models related to a serial's fields keep core's groups (none),
-        whatever order the registry sets the models up in."""
+        """The portal restriction is a check of stock.lot's field rights, not a
+        change of its fields: the fields (and the fields of other models
+        related to them) keep core's groups, whatever order the registry sets
+        the models up in, and the check is for share users only."""
         for model, name in (
             ("stock.quant", "lot_properties"),
             ("stock.quant", "expiration_date"),
@@ -325,10 +326,16 @@ class TestHostileRpcPortal(RpcMixin, HttpCase, SerialAfterSaleCommon):
             with self.subTest(field=f"{model}.{name}"):
                 field = self.env[model]._fields[name]
                 self.assertFalse(field.groups)
-                self.assertTrue(field.related_field.groups)
-        self.assertFalse(self.env["stock.lot"]._fields["name"].groups)
-        self.assertEqual(
-            self.env["stock.lot"]._fields["supplier_id"].groups, "base.group_user"
+                self.assertFalse(field.related_field.groups)
+        lots = self.env["stock.lot"]
+        self.assertFalse(lots._fields["supplier_id"].groups)
+        self.assertIn(
+            "supplier_id",
+            lots.with_user(self.user).check_field_access_rights("read", None),
+        )
+        self.assertNotIn(
+            "supplier_id",
+            lots.with_user(self.portal).check_field_access_rights("read", None),
         )
 
 

@@ -4,6 +4,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import formatLang
 
+from odoo.addons.serial_procurement.tools import singleton
+
 # Serials received per background job. One slice of 1,000 serials onto tickets
 # costs about 10 s of CPU on the project's machine kind (benchmarks/
 # bench_background.py), well inside Odoo's default limit_time_cpu (60 s) and
@@ -567,7 +569,7 @@ class StockPicking(models.Model):
         return True
 
     def action_view_serial_parts(self):
-        self.ensure_one()
+        singleton.ensure_one(self)
         action = self.env["ir.actions.actions"]._for_xml_id(
             "stock.action_picking_tree_all"
         )

@@ -72,7 +72,7 @@ registry.category("web_tour.tours").add("serial_procurement_desk_import_tour", {
         },
         {
             content: "The receipt lines show the serials",
-            trigger: "td[name=serial_progress]:contains('serials 1/1')",
+            trigger: "td[name=serial_progress]:contains('1/1 serials')",
         },
     ],
 });

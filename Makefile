@@ -4,7 +4,7 @@
 PYTHON ?= python3
 SP = $(PYTHON) scripts/sp.py
 
-.PHONY: run test test-some test-peers test-hostfree test-multiprocess lint bench bench-background bench-enquiry bench-count-sheet host clean-host
+.PHONY: run pot test test-some test-peers test-hostfree test-multiprocess lint bench bench-background bench-enquiry bench-count-sheet host clean-host
 
 run:  ## install what is needed, create/reuse the demo db, serve on :8069
 	$(SP) run
@@ -17,6 +17,9 @@ test-some:  ## named Odoo tests on a kept dev database: make test-some ARGS="ser
 
 test-peers:  ## core's and OCA's own suites with the addons installed (ARGS=--rules-on)
 	$(SP) test-peers $(ARGS)
+
+pot:  ## every addon's i18n/<addon>.pot exported by Odoo from the dev database
+	$(SP) pot
 
 test-hostfree:  ## explicit opt-in: the host-free suite only (no PostgreSQL, no Odoo)
 	$(SP) test --hostfree-only

@@ -276,19 +276,11 @@ def cmd_clean_host(_argv):
     return 0
 
 
-def cmd_test_some(argv):
-    """`make test-some ARGS="<pytest paths or options>"`: the Odoo tests named, on a
-    kept development database (SP_TEST_DB, default ``sp_dev_<checkout>``): created
-    from the template cache with every repository addon the first time, upgraded
-    when the addons' source changed since, reinstalled with ``--reinstall``."""
-    reinstall = "--reinstall" in argv
-    args = [arg for arg in argv if arg != "--reinstall"]
-    if not args:
-        raise Failure(
-            "test-some needs the tests to run, "
-            "e.g. serial_procurement/tests/test_flow.py"
-        )
-    odoo = get_odoo()
+def dev_db(odoo, reinstall=False):
+    """The kept development database of this checkout (SP_TEST_DB, default
+    ``sp_dev_<checkout>``) with every repository addon, up to date: created from
+    the template cache the first time (or with ``reinstall``), upgraded when the
+    addons' source changed since."""
     ensure_system_packages(("server", "test"))
     ensure_postgres()
     addons = repo_addons()
@@ -310,6 +302,48 @@ def cmd_test_some(argv):
         database.store_fingerprint(db, fingerprint)
     else:
         step(f"reusing {db} (addons unchanged)")
+    return db
+
+
+def cmd_pot(_argv):
+    """`make pot`: each addon's ``i18n/<addon>.pot`` exported by Odoo from the
+    development database (no demo data), as OCA regenerates them."""
+    odoo = get_odoo()
+    db = dev_db(odoo)
+    for addon in repo_addons():
+        target = REPO / addon / "i18n" / f"{addon}.pot"
+        target.parent.mkdir(exist_ok=True)
+        database.odoo_step(
+            odoo,
+            [
+                "-d",
+                db,
+                f"--i18n-export={target}",
+                f"--modules={addon}",
+                "--stop-after-init",
+                "--no-http",
+            ],
+            f"pot-{addon}.log",
+            f"exporting {target.relative_to(REPO)}",
+            strict=False,
+        )
+    return 0
+
+
+def cmd_test_some(argv):
+    """`make test-some ARGS="<pytest paths or options>"`: the Odoo tests named, on a
+    kept development database (SP_TEST_DB, default ``sp_dev_<checkout>``): created
+    from the template cache with every repository addon the first time, upgraded
+    when the addons' source changed since, reinstalled with ``--reinstall``."""
+    reinstall = "--reinstall" in argv
+    args = [arg for arg in argv if arg != "--reinstall"]
+    if not args:
+        raise Failure(
+            "test-some needs the tests to run, "
+            "e.g. serial_procurement/tests/test_flow.py"
+        )
+    odoo = get_odoo()
+    db = dev_db(odoo, reinstall)
     args = [
         "-p",
         "odoo",
@@ -331,6 +365,7 @@ COMMANDS = {
     "run": cmd_run,
     "test": cmd_test,
     "test-some": cmd_test_some,
+    "pot": cmd_pot,
     "test-peers": cmd_test_peers,
     "screenshots": cmd_screenshots,
     "bench": cmd_bench,
@@ -348,6 +383,7 @@ USAGE = """usage: python3 scripts/sp.py COMMAND [ARGS]
   run [--init-only]     make run: prepare the demo database, serve on :8069
   test [--hostfree-only|--wheel]  make test / make test-hostfree / make test-wheel
   test-some [--reinstall] PYTEST_ARGS  make test-some: named Odoo tests on a kept dev db
+  pot                   make pot: each addon's i18n/<addon>.pot exported from the dev db
   test-peers [--rules-on]  make test-peers: core's and OCA's suites with the addons
   test-multiprocess     make test-multiprocess: multi-process Odoo + job runner
   screenshots           make screenshots: pictures of the main screens for the docs

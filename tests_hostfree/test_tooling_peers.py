@@ -230,3 +230,45 @@ def test_plugin_runs_a_test_class_only_where_it_is_defined():
     peers_plugin.pytest_collection_modifyitems(Config, items)
     assert items == [own, function]
     assert deselected == [imported]
+
+
+def test_report_only_and_budget_arguments():
+    opts = peers.parse_args(["--report-only", "--budget=22"])
+    assert opts["report_only"] is True
+    assert opts["budget"] == 22 * 60
+    assert peers.parse_args([])["budget"] is None
+    assert peers.parse_args([])["report_only"] is False
+
+
+def test_wait_within_budget_interrupts_what_outlives_it():
+    import subprocess
+    import sys
+
+    quick = subprocess.Popen([sys.executable, "-c", "pass"])
+    slow = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    cut = peers.wait_within_budget([quick, slow], {"budget": 1})
+    assert cut is True
+    assert slow.wait(timeout=10) != 0, "interrupted, as Ctrl-C does"
+    assert quick.wait() == 0
+    assert peers.wait_within_budget([quick], {"budget": None}) is False
+
+
+def test_report_only_never_fails_but_says_so(capsys):
+    opts = {"rules": False, "with_addons": True, "write_known": False}
+    opts.update(suites=set(), report_only=True, budget=None)
+    results = {"stock::test_x::T::test_a": ("failed", "boom")}
+    code = peers.report(opts, results, {}, {}, [], 60.0)
+    assert code == 0
+    assert "NEW FAILURE stock::test_x::T::test_a" in capsys.readouterr().out
+    opts["report_only"] = False
+    assert peers.report(opts, results, {}, {}, [], 60.0) == 1
+
+
+def test_excluded_files_are_not_run(tmp_path):
+    suite = tmp_path / "helpdesk_mgmt" / "tests"
+    suite.mkdir(parents=True)
+    (tmp_path / "helpdesk_mgmt" / "__manifest__.py").write_text("{}")
+    (suite / "test_js.py").write_text("")
+    (suite / "test_ticket.py").write_text("")
+    files = peers.test_files(None, str(tmp_path), {"helpdesk_mgmt"})
+    assert sorted(files) == ["helpdesk_mgmt/tests/test_ticket.py"]

@@ -18,6 +18,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import time
 import xml.etree.ElementTree as ET
@@ -62,6 +63,12 @@ SUITES = (
         ("tests/test_account_move_out_invoice.py", "tests/test_account_payment*.py"),
     ),
 )
+# Test files not run, with the reason (printed by every run).
+EXCLUDED = {
+    "helpdesk_mgmt/tests/test_js.py": "its test runs WebSuite.test_unit_desktop, "
+    "which on this host's 18.0 (before WebSuite.get_hoot_filters) is the whole "
+    "web unit suite in Chromium: up to 30 min, nothing of helpdesk_mgmt's own",
+}
 PEERS_DIR = REPO / "tests_peers"
 KNOWN = PEERS_DIR / "known_host_failures.txt"
 EXPECTED_WITH_RULES = PEERS_DIR / "expected_with_rules.txt"
@@ -285,7 +292,9 @@ def test_files(odoo, addons_path, suites):
             else:
                 found = sorted(root.glob(pattern))
             for path in found:
-                files[f"{suite}/tests/{path.name}"] = path
+                key = f"{suite}/tests/{path.name}"
+                if key not in EXCLUDED:
+                    files[key] = path
     return files
 
 
@@ -393,14 +402,20 @@ def parse_args(argv):
         "with_addons": "--without-addons" not in argv,
         "write_known": "--write-known" in argv,
         "suites": set(),
+        "report_only": "--report-only" in argv,
+        "budget": None,
     }
+    flags = ("--rules-on", "--without-addons", "--write-known", "--report-only")
     for arg in argv:
         if arg.startswith("--suites="):
             opts["suites"] = set(filter(None, arg.split("=", 1)[1].split(",")))
-        elif arg not in ("--rules-on", "--without-addons", "--write-known"):
+        elif arg.startswith("--budget="):
+            opts["budget"] = float(arg.split("=", 1)[1]) * 60
+        elif arg not in flags:
             raise Failure(
                 f"test-peers: unknown argument {arg!r} (use --rules-on, "
-                "--without-addons [--write-known], --suites=stock,sale)",
+                "--without-addons [--write-known], --suites=stock,sale, "
+                "--report-only, --budget=MINUTES)",
                 code=2,
             )
     if opts["write_known"] and opts["with_addons"]:
@@ -458,6 +473,7 @@ def cmd_test_peers(argv):
                 (*start_queue(odoo, db, paths, addons_path, junit, log), junit)
             )
         results, crashed, measured = {}, [], {}
+        cut = wait_within_budget([proc for proc, _handle, _junit in running], opts)
         for index, (proc, handle, junit) in enumerate(running):
             code = proc.wait()
             handle.close()
@@ -478,7 +494,28 @@ def cmd_test_peers(argv):
     if measured:
         RUN_DURATIONS.write_text(json.dumps(measured, indent=1, sort_keys=True))
     elapsed = time.monotonic() - started
-    return report(opts, results, known, excused, crashed, elapsed, flaky)
+    return report(opts, results, known, excused, crashed, elapsed, flaky, cut)
+
+
+def wait_within_budget(procs, opts):
+    """Wait for the queues; past ``--budget`` minutes (from the start of the
+    queues) interrupt them as Ctrl-C does: pytest stops after the running test
+    and still writes its report. True when the budget cut the run short."""
+    budget = opts.get("budget")
+    if not budget:
+        return False
+    deadline = time.monotonic() + budget
+    for proc in procs:
+        try:
+            proc.wait(timeout=max(deadline - time.monotonic(), 0))
+        except subprocess.TimeoutExpired:
+            break
+    else:
+        return False
+    for proc in procs:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+    return True
 
 
 def rerun_node(test, files):
@@ -520,7 +557,7 @@ def rerun_new_failures(
     return flaky
 
 
-def report(opts, results, known, excused, crashed, elapsed, flaky=()):
+def report(opts, results, known, excused, crashed, elapsed, flaky=(), cut=False):
     if opts["write_known"]:
         failures = {
             test: guess_reason(message)
@@ -545,6 +582,8 @@ def report(opts, results, known, excused, crashed, elapsed, flaky=()):
     say()
     say("=" * 78)
     say(f"peers' suites {what}:")
+    for key, reason in EXCLUDED.items():
+        say(f"  not run: {key}: {reason}")
     say(format_table(rows))
     for test, message in new:
         say(f"  NEW FAILURE {test}")
@@ -560,6 +599,17 @@ def report(opts, results, known, excused, crashed, elapsed, flaky=()):
         say(f"  !! {line}")
     say(f"test-peers took {elapsed / 60:.1f} min")
     say("=" * 78)
+    if cut:
+        say(
+            f"  !! the budget of {opts['budget'] / 60:.0f} min ran out: the queues "
+            "were stopped, the table holds the tests run until then"
+        )
     failed = bool(new or crashed or not results)
+    if opts["report_only"]:
+        say(
+            "test-peers (--report-only): "
+            + ("new failures above, reported only" if failed else "passed")
+        )
+        return 0
     say("test-peers: " + ("FAILED" if failed else "passed"))
     return 1 if failed else 0

@@ -78,6 +78,8 @@ RUN_DURATIONS = VAR / "peers" / "durations.json"
 MAX_RULES_EXCUSES = 3
 # New failures run once more, alone (more than this: the run is broken, no rerun).
 MAX_RERUNS = 40
+# Seconds an interrupted queue has to finish its test and write its report.
+INTERRUPT_GRACE = 180
 QUEUES = 2
 
 # ------------------------------------------------------------------ pure logic
@@ -482,8 +484,13 @@ def cmd_test_peers(argv):
                 continue
             results.update(junit_results(junit))
             measured.update(file_durations(junit))
-        flaky = rerun_new_failures(
-            odoo, base, dbs[0], results, known, excused, files, addons_path, out_dir
+        # past the budget there is no time left for reruns either
+        flaky = (
+            []
+            if cut
+            else rerun_new_failures(
+                odoo, base, dbs[0], results, known, excused, files, addons_path, out_dir
+            )
         )
     finally:
         if os.environ.get("SP_KEEP_DB") == "1":
@@ -515,6 +522,11 @@ def wait_within_budget(procs, opts):
     for proc in procs:
         if proc.poll() is None:
             proc.send_signal(signal.SIGINT)
+    for proc in procs:
+        try:
+            proc.wait(timeout=INTERRUPT_GRACE)
+        except subprocess.TimeoutExpired:
+            proc.kill()  # its queue then counts as crashed: no report written
     return True
 
 

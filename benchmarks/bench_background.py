@@ -70,8 +70,17 @@ def run_job(args):
         queries, cpu, wall = cr.sql_log_count, cpu_seconds(), time.perf_counter()
         job.set_started()
         job.store()
+        profiler = None
+        if args.profile:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
         result = job.perform()
         env.flush_all()
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(os.path.join(args.profile, f"{args.run_job}.prof"))
         job.set_done(result=result)
         job.store()
         env.flush_all()
@@ -153,18 +162,29 @@ def bench_size(args, registry, api, superuser, size):
             if picking.state == "done" or picking.serial_job_outcome != "queued":
                 break
             uuid = picking.serial_job_uuid
+        profile = ["--profile", args.profile] if args.profile else []
         out = subprocess.run(
-            [sys.executable, __file__, "--database", args.database, "--run-job", uuid],
+            [
+                sys.executable,
+                __file__,
+                "--database",
+                args.database,
+                "--run-job",
+                uuid,
+                *profile,
+            ],
             capture_output=True,
             text=True,
             check=True,
         ).stdout
         measure = json.loads(out.strip().splitlines()[-1])
+        measure["uuid"] = uuid
         slices.append(measure)
         print(
             f"{size:>7} slice {len(slices):>3}  cpu {measure['cpu']:6.1f} s  wall "
             f"{measure['wall']:6.1f} s  queries {measure['queries']:>6}  peak "
             f"{measure['rss_mb']:6.0f} MB  {measure['result'][:60]}"
+            + (f"  profile {uuid}.prof" if args.profile else "")
         )
     wall = time.perf_counter() - started
     with registry.cursor() as cr:
@@ -188,6 +208,12 @@ def main():
     parser.add_argument("--database", "-d", required=True)
     parser.add_argument("--sizes", default="10000,50000")
     parser.add_argument("--run-job", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--profile",
+        metavar="DIR",
+        help="write each slice job's cProfile statistics to DIR/<job uuid>.prof "
+        "(the CPU figures then include the profiler's overhead)",
+    )
     args = parser.parse_args()
     if args.run_job:
         return run_job(args)

@@ -65,6 +65,12 @@ def parse_args():
         help="time the serials already filled as they are (no fresh fill)",
     )
     parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="print EXPLAIN (ANALYZE, BUFFERS) of every query of each case, "
+        "in both states",
+    )
+    parser.add_argument(
         "--wait-indexes",
         type=int,
         default=300,
@@ -250,6 +256,40 @@ def timed(env, domain, args):
     return statistics.median(durations), min(durations), max(durations), len(result)
 
 
+def recorded_queries(env, domain, args):
+    """The SELECT queries (code, params) one search of ``domain`` runs."""
+    cr, seen = env.cr, []
+    original = cr.execute
+
+    def record(query, params=None, log_exceptions=True):
+        code, args_ = (
+            (query.code, query.params)
+            if hasattr(query, "code")
+            else (
+                query,
+                params,
+            )
+        )
+        if str(code).lstrip().upper().startswith(("SELECT", "(", "WITH")):
+            seen.append((code, args_))
+        return original(query, params, log_exceptions)
+
+    cr.execute = record  # the instance attribute shadows the method
+    try:
+        env.invalidate_all()
+        env["stock.lot"].search(domain, limit=args.limit, order=args.order)
+    finally:
+        del cr.execute
+    return seen
+
+
+def print_plans(env, label, domain, args):
+    for code, params in recorded_queries(env, domain, args):
+        env.cr.execute(f"EXPLAIN (ANALYZE, BUFFERS) {code}", params)
+        plan = "\n".join(f"    {row[0]}" for row in env.cr.fetchall())
+        print(f"\n  plan of {label}:\n    {code}\n{plan}")
+
+
 def default_addons_path():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     paths = [
@@ -319,6 +359,9 @@ def main():
                     f"{label:32} {median:10.1f} {low:8.1f} {high:8.1f} {found:6d} "
                     f"{median / core:7.2f}"
                 )
+            if args.explain:
+                for label, domain in cases:
+                    print_plans(env, label, domain, args)
         cr.rollback()
 
 

@@ -264,6 +264,15 @@ def test_report_only_never_fails_but_says_so(capsys):
     assert peers.report(opts, results, {}, {}, [], 60.0) == 1
 
 
+def test_a_run_cut_by_its_budget_fails(capsys):
+    opts = {"rules": False, "with_addons": True, "write_known": False}
+    opts.update(suites=set(), report_only=False, budget=20 * 60)
+    results = {"stock::test_x::T::test_a": ("passed", "")}
+    assert peers.report(opts, results, {}, {}, [], 60.0, cut=False) == 0
+    assert peers.report(opts, results, {}, {}, [], 60.0, cut=True) == 1
+    assert "budget of 20 min ran out" in capsys.readouterr().out
+
+
 def test_excluded_files_are_not_run(tmp_path):
     suite = tmp_path / "helpdesk_mgmt" / "tests"
     suite.mkdir(parents=True)

@@ -614,9 +614,10 @@ def report(opts, results, known, excused, crashed, elapsed, flaky=(), cut=False)
     if cut:
         say(
             f"  !! the budget of {opts['budget'] / 60:.0f} min ran out: the queues "
-            "were stopped, the table holds the tests run until then"
+            "were stopped, the table holds the tests run until then (a run cut "
+            "short fails: the tests not run proved nothing)"
         )
-    failed = bool(new or crashed or not results)
+    failed = bool(new or crashed or cut or not results)
     if opts["report_only"]:
         say(
             "test-peers (--report-only): "

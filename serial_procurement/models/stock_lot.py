@@ -1845,8 +1845,26 @@ class StockLot(models.Model):
     # Dates and holder
     # ------------------------------------------------------------------
 
+    def _serial_history_changed(self):
+        """Recompute the receipt and sale dates and the holder of these serials
+        (``_compute_serial_after_sale``) and what depends on them: called by
+        ``stock.move._action_done`` for the serials of the moves it did."""
+        history = [
+            field
+            for field in self._fields.values()
+            if field.compute == "_compute_serial_after_sale"
+        ]
+        for field in history:
+            self.env.add_to_compute(field, self)
+        self.modified([field.name for field in history])
+
+    # Not on the lines' state: a delivery reserving or releasing a serial
+    # changes its lines' state (partially available, assigned), which would
+    # recompute the history of every serial it reserves; the lines that
+    # become done are marked by ``stock.move._action_done``
+    # (``_serial_history_changed``), and core dates every line it does.
     @api.depends(
-        "serial_move_line_ids.state",
+        "serial_move_line_ids",
         "serial_move_line_ids.date",
         "invoice_line_ids.parent_state",
         "invoice_line_ids.move_id.invoice_date",

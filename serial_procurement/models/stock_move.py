@@ -75,12 +75,12 @@ class StockMove(models.Model):
             self.filtered(lambda m: m.state not in DONE).move_line_ids
         )
         moves = super()._action_done(cancel_backorder=cancel_backorder)
+        lots = moves.move_line_ids.lot_id
+        lots._serial_history_changed()
         # the moves are done: their serials are checked in one place before
         # commit (stock.quant._serial_check_one_place)
         self.env["stock.quant"]._serial_queue_one_place(
-            moves.move_line_ids.lot_id.filtered(
-                lambda lot: lot.product_id.tracking == "serial"
-            )
+            lots.filtered(lambda lot: lot.product_id.tracking == "serial")
         )
         return moves
 

@@ -1,5 +1,7 @@
 # Copyright 2026 serial_procurement contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from unittest.mock import patch
+
 from odoo.tests import tagged
 
 from .common import SerialProcurementCase
@@ -172,3 +174,45 @@ class TestReceiptReservation(SerialProcurementCase):
         Quant._serial_apply_batch_reserve(batch)
         self.assertEqual(planned.mapped("reserved_quantity"), [1.0, 1.0])
         self.assertFalse(batch["reserved"], "applied once")
+
+    def test_reservation_change_leaves_the_history_alone(self):
+        """A delivery that reserves more serials changes the state of the lines
+        it already holds (partially available -> assigned): the serials'
+        history (received on, holder) is not recomputed for that, only when a
+        movement of theirs is done."""
+        order, ticket = self._ticket(2)
+        purchase = self._purchase(ticket)
+        picking = purchase.picking_ids
+        self._enter_serials(picking, self.firewall, "H-1", ticket=ticket)
+        picking.move_ids.picked = True
+        picking.with_context(skip_backorder=True).button_validate()
+        delivery = self._delivery(order)
+        first = ticket.lot_ids
+        self.assertEqual(delivery.move_ids.state, "partially_available")
+        received_on = first.serial_received_date
+        self.assertTrue(received_on)
+        self.env.flush_all()
+        Lot = type(first)
+        compute, computed = Lot._compute_serial_after_sale, []
+
+        def recording(lots):
+            computed.extend(lots.ids)
+            return compute(lots)
+
+        with patch.object(Lot, "_compute_serial_after_sale", recording):
+            self._receive(purchase, self.firewall, "H-2", ticket=ticket)
+            self.env.flush_all()
+        self.assertEqual(delivery.move_ids.state, "assigned")
+        second = ticket.lot_ids - first
+        self.assertIn(second.id, computed)
+        self.assertNotIn(first.id, computed)
+        self.assertTrue(second.serial_received_date)
+        self.assertEqual(first.serial_received_date, received_on)
+        # the delivery done: both serials' holder is the customer
+        delivery.move_ids.picked = True
+        delivery.button_validate()
+        self.assertEqual(
+            (first | second).mapped("delivered_partner_id"),
+            order.partner_id.commercial_partner_id,
+        )
+        self.assertTrue(all((first | second).mapped("serial_at_customer")))

@@ -52,12 +52,14 @@ def plan_reservation(deliveries, serials, unavailable=()):
     plan = {}
     for delivery in deliveries:
         room = max(delivery.capacity - delivery.picked, 0)
-        keep = []
+        keep, kept = [], set()
         for serial in delivery.held:
             if serial in wanted and serial not in taken and len(keep) < room:
                 keep.append(serial)
+                kept.add(serial)
                 taken.add(serial)
-        drop = [serial for serial in delivery.held if serial not in keep]
+        # (a set: a delivery of 50,000 serials holds 50,000 lines)
+        drop = [serial for serial in delivery.held if serial not in kept]
         plan[delivery.key] = Reservation(keep=keep, drop=drop)
     blocked = set(unavailable)
     free = [s for s in serials if s not in taken and s not in blocked]

@@ -268,10 +268,13 @@ class StockMove(models.Model):
 
     def _serial_quants_in_stock(self, quants):
         """Quants holding a unit (one per serial), ordered like serials (name)."""
+        rounding = {
+            product.id: product.uom_id.rounding for product in quants.product_id
+        }
         in_stock = quants.filtered(
             lambda q: (
                 float_compare(
-                    q.quantity, 0, precision_rounding=q.product_uom_id.rounding
+                    q.quantity, 0, precision_rounding=rounding[q.product_id.id]
                 )
                 > 0
             )

@@ -10,7 +10,9 @@ list view's limit and order) by serial, customer, ticket and supplier, and core'
 own ``name ilike`` search for comparison, in two states of the table: right after
 the fill (ANALYZE only: what a user meets after a big import; autovacuum is held
 off on the table meanwhile) and after VACUUM ANALYZE. Prints the median of
-several runs in ms and the ratio to core's name search of the same state.
+``--runs`` rounds in ms (each round searches every case once, in turn, so that
+the ratio to core's name search of the same state compares searches made side
+by side).
 
 Serials already filled are deleted and filled again (the table vacuumed in
 between), so that the first state is always a fresh fill; ``--skip-fill`` times
@@ -52,7 +54,7 @@ def parse_args():
     parser.add_argument("--count", type=int, default=1_000_000)
     parser.add_argument("--customers", type=int, default=2000)
     parser.add_argument("--tickets", type=int, default=2000)
-    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--runs", type=int, default=51)
     parser.add_argument("--limit", type=int, default=80, help="list view page size")
     parser.add_argument(
         "--order",
@@ -243,17 +245,27 @@ def wait_for_indexes(env, args):
     return False
 
 
-def timed(env, domain, args):
+def timed(env, cases, args):
+    """``{label: (median, min, max, found)}`` in ms: the cases are timed in
+    turns (one search of each case per round), so that a slower moment of the
+    machine weighs on every case alike and the ratios to core compare searches
+    made side by side; the first round warms the caches."""
     Lot = env["stock.lot"]
-    durations, result = [], None
+    durations = {label: [] for label, _domain in cases}
+    found = {}
     for run in range(args.runs + 1):
-        env.invalidate_all()
-        started = time.perf_counter()
-        result = Lot.search(domain, limit=args.limit, order=args.order)
-        elapsed = (time.perf_counter() - started) * 1000
-        if run:  # the first run warms the caches
-            durations.append(elapsed)
-    return statistics.median(durations), min(durations), max(durations), len(result)
+        for label, domain in cases:
+            env.invalidate_all()
+            started = time.perf_counter()
+            result = Lot.search(domain, limit=args.limit, order=args.order)
+            elapsed = (time.perf_counter() - started) * 1000
+            if run:
+                durations[label].append(elapsed)
+            found[label] = len(result)
+    return {
+        label: (statistics.median(values), min(values), max(values), found[label])
+        for label, values in durations.items()
+    }
 
 
 def recorded_queries(env, domain, args):
@@ -352,8 +364,9 @@ def main():
                 f"{'found':>6} {'x core':>7}"
             )
             core = None
-            for label, domain in cases:
-                median, low, high, found = timed(env, domain, args)
+            figures = timed(env, cases, args)
+            for label, _domain in cases:
+                median, low, high, found = figures[label]
                 core = core or median
                 print(
                     f"{label:32} {median:10.1f} {low:8.1f} {high:8.1f} {found:6d} "

@@ -1540,7 +1540,9 @@ class StockLot(models.Model):
 
     def _serial_enquiry_lookups(self, operator, value):
         """``[(key, model, domain)]``: where the enquiry looks the text up; the
-        ids found come back under ``key`` to ``_serial_enquiry_terms``."""
+        ids found come back under ``key`` to ``_serial_enquiry_terms``.
+        ``operator`` and ``value`` are those of ``_serial_enquiry_text``: put
+        them in the domains as they are."""
         return [
             ("partner", "res.partner", [("complete_name", operator, value)]),
             (
@@ -1580,13 +1582,37 @@ class StockLot(models.Model):
             terms.append([("invoice_line_ids.move_id", "in", references["invoice"])])
         return terms
 
+    @api.model
+    def _serial_enquiry_text(self, operator, value):
+        """``(operator, value)`` of the lookups: the text as a parameter of the
+        query (a sub-select PostgreSQL evaluates once), with the wildcards of
+        ``ilike`` (``=ilike``: the same rows).
+
+        Given the text itself, the planner estimates every ILIKE against the
+        column's statistics (most of the lookups' planning time) and lets the
+        estimate choose between the trigram index and reading the whole table;
+        a ticket title read all the tickets (1.4 ms for 2,000, growing with
+        them) where the index took 0.3 ms, and so did any search right after
+        tickets were imported, until the next VACUUM refreshes the index's
+        statistics. As a parameter, the text is matched through the trigram
+        indexes whatever the statistics say, and planning takes a fifth of the
+        time. The serial names themselves are still searched as core does.
+        """
+        if operator == "ilike":
+            return "=ilike", SQL("(SELECT %s::text)", f"%{value}%")
+        return operator, SQL("(SELECT %s::text)", value)
+
     def _serial_enquiry_references(self, operator, value):
         """``{key: [ids]}`` of every lookup of ``_serial_enquiry_lookups`` the
         user may read, in one query (a UNION ALL of the ORM's own searches, so
         record rules apply): one round trip instead of one per model."""
         parts = []
-        for key, model, domain in self._serial_enquiry_lookups(operator, value):
-            records = self.env[model].with_context(active_test=False)
+        lookups = self._serial_enquiry_lookups(
+            *self._serial_enquiry_text(operator, value)
+        )
+        env = self.with_context(active_test=False).env
+        for key, model, domain in lookups:
+            records = env[model]
             if not records.has_access("read"):
                 continue
             query = records._search(domain)

@@ -5,8 +5,9 @@
 change): each search is compared, row for row and in order, with the plain
 domain over the relations that states what the enquiry means."""
 
+from odoo import Command
 from odoo.osv import expression
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import SerialLifecycleCommon
 
@@ -88,8 +89,10 @@ class TestEnquiryResults(SerialLifecycleCommon):
             ]
         )
 
-    def _compare(self, operator, value):
+    def _compare(self, operator, value, user=None):
         Lot = self.env["stock.lot"].with_context(active_test=False)
+        if user:
+            Lot = Lot.with_user(user)
         expected_all = Lot.search(self._expected_domain(operator, value))
         for order in ("id desc", "name", "name desc, id", None):
             for limit in (None, 5):
@@ -124,6 +127,37 @@ class TestEnquiryResults(SerialLifecycleCommon):
         for value in ("acme", "South", "Archived", "router", "jam", "SN-01"):
             self.assertGreater(sizes[value], 0, value)
         self.assertGreater(sizes["acme"], sizes["ACME-00"])
+
+    def test_wildcards_in_the_text_as_core(self):
+        """The text reaches the lookups as a query parameter: ``%`` and ``_``
+        still match as in core's ``ilike`` (no escaping), quotes are data."""
+        for value in ("SN_01", "Ac%th", "acme south, kim", "O'Brien", "100%"):
+            self._compare("ilike", value)
+        self.assertTrue(self._compare("ilike", "Ac%th"))  # North and South
+        self.assertTrue(self._compare("ilike", "SN_01"))
+
+    def test_results_identical_for_a_user_of_another_company(self):
+        """Record rules apply to the lookups as to the definition: a user of a
+        second company sees the shared serials, but not by the name of a
+        customer of the first company, exactly as the plain domain says."""
+        other = self.env["res.company"].create({"name": "Enquiry Other Co"})
+        private = self.env["res.partner"].create(
+            {"name": "Acme Private", "company_id": self.company.id}
+        )
+        self.lots[:4].write({"company_id": False, "customer_id": private.id})
+        clerk = new_test_user(
+            self.env,
+            login="sp_enquiry_other_clerk",
+            groups="stock.group_stock_user,sales_team.group_sale_salesman",
+            company_id=other.id,
+            company_ids=[Command.set([other.id])],
+        )
+        self.assertEqual(self._compare("ilike", "Acme Private"), self.lots[:4])
+        self.assertFalse(self._compare("ilike", "Acme Private", user=clerk))
+        self.assertEqual(self._compare("ilike", "ACME-00", user=clerk), self.lots[0])
+        for value in ("acme", "Private", "router", self.order.name):
+            self._compare("ilike", value, user=clerk)
+            self._compare("=", value, user=clerk)
 
     def test_exact_references(self):
         for value in (

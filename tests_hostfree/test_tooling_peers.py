@@ -1,6 +1,8 @@
 """`make test-peers` without a host: the known-failures lists, the two queues, the
 test ids read from pytest's junit report and the compare against the lists."""
 
+import time
+
 import pytest
 from sptool import peers
 
@@ -240,17 +242,58 @@ def test_report_only_and_budget_arguments():
     assert peers.parse_args([])["report_only"] is False
 
 
-def test_wait_within_budget_interrupts_what_outlives_it():
+def test_wait_within_budget_interrupts_what_outlives_it(monkeypatch):
+    """The queue past its budget stops by Ctrl-C (KeyboardInterrupt, so pytest
+    writes its report), not by the kill after the grace period; also when this
+    run itself was started with SIGINT ignored (a background job of a
+    non-interactive shell, as CI runners start it)."""
+    import signal
     import subprocess
     import sys
 
-    quick = subprocess.Popen([sys.executable, "-c", "pass"])
-    slow = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    monkeypatch.setattr(peers, "INTERRUPT_GRACE", 30)
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        quick = subprocess.Popen([sys.executable, "-c", "pass"])
+        slow = subprocess.Popen(
+            [sys.executable, "-c", "import time; time.sleep(600)"],
+            preexec_fn=peers.interruptible,  # noqa: PLW1509
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    time.sleep(0.5)  # the slow one has started its sleep
     cut = peers.wait_within_budget([quick, slow], {"budget": 1})
     assert cut is True
-    assert slow.wait(timeout=10) != 0, "interrupted, as Ctrl-C does"
+    # Python dies of an unhandled KeyboardInterrupt by SIGINT itself
+    assert slow.wait(timeout=10) == -signal.SIGINT, "interrupted, as Ctrl-C does"
     assert quick.wait() == 0
     assert peers.wait_within_budget([quick], {"budget": None}) is False
+
+
+def test_queue_processes_take_ctrl_c_even_if_started_ignoring_it():
+    import signal
+    import subprocess
+    import sys
+
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        probe = (
+            "import signal; "
+            "print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)"
+        )
+        ignoring = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True
+        ).stdout
+        reset = subprocess.run(
+            [sys.executable, "-c", probe],
+            capture_output=True,
+            text=True,
+            preexec_fn=peers.interruptible,  # noqa: PLW1509
+        ).stdout
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert ignoring.strip() == "False"  # what CI's background job would inherit
+    assert reset.strip() == "True"
 
 
 def test_report_only_never_fails_but_says_so(capsys):

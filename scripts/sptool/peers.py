@@ -393,9 +393,24 @@ def start_queue(odoo, db, paths, addons_path, junit, log):
     )
     handle = open(log, "w")  # noqa: SIM115 - closed after the wait
     proc = subprocess.Popen(
-        args, cwd=VAR, env=env, stdout=handle, stderr=subprocess.STDOUT
+        args,
+        cwd=VAR,
+        env=env,
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+        preexec_fn=interruptible,  # noqa: PLW1509 - only resets a signal
     )
     return proc, handle
+
+
+def interruptible():
+    """In a queue's process before it starts: Ctrl-C (SIGINT) back to its
+    default, so that Python turns it into KeyboardInterrupt and pytest stops
+    after the running test with its report written. A process started in the
+    background by a non-interactive shell (a CI runner, ``cmd &``) inherits
+    SIGINT ignored, and Python keeps it ignored: the budget's interruption
+    would then do nothing until the grace period kills the queue."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def parse_args(argv):

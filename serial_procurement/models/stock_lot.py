@@ -1589,13 +1589,13 @@ class StockLot(models.Model):
         ``ilike`` (``=ilike``: the same rows).
 
         Given the text itself, the planner estimates every ILIKE against the
-        column's statistics (most of the lookups' planning time) and lets the
+        column's statistics (part of the lookups' planning time) and lets the
         estimate choose between the trigram index and reading the whole table;
         a ticket title read all the tickets (1.4 ms for 2,000, growing with
         them) where the index took 0.3 ms, and so did any search right after
         tickets were imported, until the next VACUUM refreshes the index's
         statistics. As a parameter, the text is matched through the trigram
-        indexes whatever the statistics say, and planning takes a fifth of the
+        indexes whatever the statistics say, and planning takes about half the
         time. The serial names themselves are still searched as core does.
         """
         if operator == "ilike":

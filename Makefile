@@ -30,7 +30,7 @@ test-multiprocess:  ## Odoo multi-process (workers=2, job runner) on a fresh db:
 lint:  ## ruff (check, format) and pylint-odoo (OCA mandatory checks) from var/venv-lint
 	$(SP) lint
 
-bench:  ## receipt benchmark in the `make run` database, rolled back (ARGS=...)
+bench:  ## receipt benchmark (rolled back, ARGS=...), then the background receipt of 10,000 / 50,000 serials (ARGS=--no-background to skip)
 	$(SP) bench $(ARGS)
 
 bench-background:  ## background receipt of 10,000 / 50,000 serials in slices: wall, CPU per slice, peak memory (ARGS=...)

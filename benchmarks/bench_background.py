@@ -194,6 +194,13 @@ def bench_size(args, registry, api, superuser, size):
         lots = len(ticket.lot_ids)
         state, progress = picking.state, picking.serial_job_progress
     cpus = [m["cpu"] for m in slices]
+    if not slices:  # below the company's background threshold
+        print(
+            f"{size:>7} TOTAL no slice: validated in the request ({state}), "
+            f"{lots} serials on the ticket (the background threshold is above "
+            f"{size} serials)"
+        )
+        return
     print(
         f"{size:>7} TOTAL {len(slices)} slices, {state}, {progress}, {lots} serials "
         f"on the ticket; slices' wall {wall:.0f} s (one after another; includes "

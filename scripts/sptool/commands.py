@@ -201,7 +201,9 @@ def cmd_screenshots(_argv):
     return rc
 
 
-def cmd_bench(argv, script="bench_receipt.py", db=None):
+def cmd_bench(argv, script="bench_receipt.py", db=None, replace=True):
+    """``script`` on the ``make run`` database (or ``db``); ``replace``: this
+    process becomes the benchmark's (its exit code is the command's)."""
     odoo = get_odoo()
     ensure_system_packages(("server",))
     ensure_postgres()
@@ -210,8 +212,26 @@ def cmd_bench(argv, script="bench_receipt.py", db=None):
     cmd = [odoo.python, str(REPO / "benchmarks" / script), "--database", db, *argv]
     step(f"{script} on {db}")
     sys.stdout.flush()
-    os.execvpe(cmd[0], cmd, odoo.env())
-    return 0
+    if replace:
+        os.execvpe(cmd[0], cmd, odoo.env())
+    return run(cmd, check=False, env=odoo.env()).returncode
+
+
+def cmd_bench_receipts(argv):
+    """make bench: the receipt benchmark (bench_receipt.py: core's plain
+    receipt, onto one ticket, onto two open tickets, at 1,000 and 10,000
+    serials; ARGS go to it), then in the same run the background receipt of
+    10,000 and 50,000 serials in slices (bench_background.py; about 12 more
+    minutes; ``--background-sizes=N,M`` for other sizes). ``--no-background``
+    stops after the first."""
+    background = "--no-background" not in argv
+    sizes = [arg for arg in argv if arg.startswith("--background-sizes=")]
+    argv = [arg for arg in argv if arg != "--no-background" and arg not in sizes]
+    rc = cmd_bench(argv, replace=False)
+    if background:
+        sizes = [f"--sizes={arg.split('=', 1)[1]}" for arg in sizes[-1:]]
+        rc = cmd_bench_background(sizes) or rc
+    return rc
 
 
 def cmd_bench_enquiry(argv):
@@ -368,7 +388,7 @@ COMMANDS = {
     "pot": cmd_pot,
     "test-peers": cmd_test_peers,
     "screenshots": cmd_screenshots,
-    "bench": cmd_bench,
+    "bench": cmd_bench_receipts,
     "bench-enquiry": cmd_bench_enquiry,
     "bench-count-sheet": cmd_bench_count_sheet,
     "bench-background": cmd_bench_background,
@@ -387,7 +407,8 @@ USAGE = """usage: python3 scripts/sp.py COMMAND [ARGS]
   test-peers [--rules-on]  make test-peers: core's and OCA's suites with the addons
   test-multiprocess     make test-multiprocess: multi-process Odoo + job runner
   screenshots           make screenshots: pictures of the main screens for the docs
-  bench [ARGS]          make bench (ARGS go to benchmarks/bench_receipt.py)
+  bench [ARGS] [--no-background]  make bench: bench_receipt.py (ARGS), then
+                        bench_background.py (10,000 / 50,000 serials)
   bench-enquiry [ARGS]  make bench-enquiry
   bench-count-sheet [ARGS]  make bench-count-sheet (benchmarks/bench_count_sheet.py)
   bench-background [ARGS]  make bench-background (benchmarks/bench_background.py)
